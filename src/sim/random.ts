@@ -1,0 +1,80 @@
+import seedrandom from "seedrandom";
+import { assert } from "./assert.js";
+
+/** A probability as a ratio of integers (TigerBeetle's `Ratio`): no floating point reaches a draw. */
+export interface Ratio {
+  readonly num: number;
+  readonly den: number;
+}
+
+export const ratio = (num: number, den: number): Ratio => {
+  assert(Number.isSafeInteger(num) && Number.isSafeInteger(den) && den > 0 && num >= 0 && num <= den, `bad ratio ${num}/${den}`);
+  return { num, den };
+};
+export const NEVER: Ratio = { num: 0, den: 1 };
+export const ALWAYS: Ratio = { num: 1, den: 1 };
+
+const TWO_32 = 0x1_0000_0000;
+
+/**
+ * A named, seeded stream of integers. Streams are derived from (seed, name), so drawing from one
+ * (say a new client's `node/c4`) never shifts another (`net`). Only integers come out.
+ */
+export class Stream {
+  readonly name: string;
+  private readonly prng: seedrandom.PRNG;
+
+  constructor(seed: number | string, name: string) {
+    this.name = name;
+    this.prng = seedrandom.alea(`zksim:${seed}:${name}`);
+  }
+
+  /** A uniform 32-bit unsigned integer. */
+  u32(): number {
+    return this.prng.int32() >>> 0;
+  }
+
+  /** Uniform integer in [0, n), unbiased (rejection sampling), for 1 <= n <= 2^32. */
+  below(n: number): number {
+    assert(Number.isSafeInteger(n) && n >= 1 && n <= TWO_32, `below(${n})`);
+    if (n === 1) return 0;
+    const limit = TWO_32 - (TWO_32 % n);
+    for (;;) {
+      const x = this.u32();
+      if (x < limit) return x % n;
+    }
+  }
+
+  /** Uniform integer in [lo, hi], both inclusive. */
+  between(lo: number, hi: number): number {
+    assert(hi >= lo, `between(${lo}, ${hi})`);
+    const span = hi - lo + 1;
+    if (span <= TWO_32) return lo + this.below(span);
+    // Wider than 32 bits: combine two draws (still integer-only).
+    const high = this.below(Math.ceil(span / TWO_32));
+    return Math.min(hi, lo + high * TWO_32 + this.u32());
+  }
+
+  chance(p: Ratio): boolean {
+    if (p.num === 0) return false;
+    if (p.num >= p.den) return true;
+    return this.below(p.den) < p.num;
+  }
+
+  pick<T>(items: readonly T[]): T {
+    assert(items.length > 0, "pick from an empty list");
+    return items[this.below(items.length)] as T;
+  }
+
+  /** A new array with the items in a seeded order (Fisher-Yates). */
+  shuffled<T>(items: readonly T[]): T[] {
+    const out = items.slice();
+    for (let i = out.length - 1; i > 0; i--) {
+      const j = this.below(i + 1);
+      const tmp = out[i] as T;
+      out[i] = out[j] as T;
+      out[j] = tmp;
+    }
+    return out;
+  }
+}

@@ -1,0 +1,180 @@
+import { createHash, type Hash } from "node:crypto";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { assert } from "./assert.js";
+
+/** What may appear in a trace: JSON with integers only. */
+export type TraceValue = string | number | boolean | null | readonly TraceValue[] | { readonly [key: string]: TraceValue };
+
+/** A fact as a node or checker sees it: `t` (virtual us), `type`, and fields. */
+export interface TraceEvent {
+  readonly t: number;
+  readonly type: string;
+  readonly [key: string]: TraceValue;
+}
+
+/** What a protocol hands to `ctx.trace`: the kernel adds `t` and `node`. */
+export interface TraceFields {
+  readonly type: string;
+  readonly [key: string]: TraceValue;
+}
+
+/** Sees every event as it is written, with its index (its 0-based line number in the trace). */
+export type TraceObserver = (event: TraceEvent, index: number) => void;
+
+/** Where trace lines go besides the hash. */
+export type TraceSink =
+  | { readonly kind: "none" }
+  | { readonly kind: "memory" }
+  | { readonly kind: "file"; readonly path: string };
+
+const FIRST_KEYS = new Set(["t", "type", "node"]);
+
+/**
+ * The canonical line for an event: `t`, `type`, `node` (when present) first, then the other keys in
+ * sorted order. Nested values keep their construction order, which is deterministic because the
+ * code that builds them is. Top-level numbers must be safe integers: floats never reach a trace.
+ */
+export function canonicalLine(e: TraceEvent): string {
+  let line = `{"t":${e.t},"type":${JSON.stringify(e.type)}`;
+  const node = e["node"];
+  if (node !== undefined) line += `,"node":${JSON.stringify(node)}`;
+  const keys = Object.keys(e).sort();
+  for (const k of keys) {
+    if (FIRST_KEYS.has(k)) continue;
+    const v = e[k];
+    if (v === undefined) continue;
+    if (typeof v === "number") assert(Number.isSafeInteger(v), `trace field ${e.type}.${k} is not a safe integer: ${v}`);
+    line += `,${JSON.stringify(k)}:${JSON.stringify(v)}`;
+  }
+  return `${line}}`;
+}
+
+/** Deep check that a value is integer-only JSON (tests and strict runs use it). */
+export function assertTraceValue(v: unknown, where: string): void {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return;
+  if (typeof v === "number") {
+    assert(Number.isSafeInteger(v), `${where}: ${v} is not a safe integer`);
+    return;
+  }
+  if (Array.isArray(v)) {
+    v.forEach((x, i) => assertTraceValue(x, `${where}[${i}]`));
+    return;
+  }
+  assert(typeof v === "object" && v !== undefined, `${where}: ${typeof v} cannot be traced`);
+  const proto = Object.getPrototypeOf(v) as unknown;
+  assert(proto === Object.prototype || proto === null, `${where}: only plain objects can be traced`);
+  for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+    assert(!/^\d+$/.test(k), `${where}: integer-like key ${k} would reorder in JSON`);
+    assertTraceValue(x, `${where}.${k}`);
+  }
+}
+
+/** FNV-1a over a string's UTF-16 code units: a cheap per-line digest for locating divergence. */
+export function lineDigest(line: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < line.length; i++) {
+    h ^= line.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+const FLUSH_CHARS = 1 << 18;
+
+export interface TraceOptions {
+  readonly sink?: TraceSink;
+  /** Keep a 32-bit digest of every line (repro files use them to name the first divergent event). */
+  readonly lineDigests?: boolean;
+  /** Deep-check every event for integer-only JSON. */
+  readonly strict?: boolean;
+}
+
+/**
+ * Writes canonical JSONL and keeps the SHA-256 of its bytes. Lines are batched before hashing and
+ * writing, so a 10-million-event run streams to a file in constant memory.
+ */
+export class TraceWriter {
+  private readonly hash: Hash = createHash("sha256");
+  private readonly observers: TraceObserver[] = [];
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private fd: number | null = null;
+  private readonly memory: string[] | null;
+  private readonly digests: number[] | null;
+  private readonly strict: boolean;
+  private count = 0;
+  private finished: string | null = null;
+
+  constructor(opts: TraceOptions = {}) {
+    const sink = opts.sink ?? { kind: "none" };
+    this.memory = sink.kind === "memory" ? [] : null;
+    if (sink.kind === "file") this.fd = openSync(sink.path, "w");
+    this.digests = opts.lineDigests ? [] : null;
+    this.strict = opts.strict ?? false;
+  }
+
+  observe(o: TraceObserver): void {
+    this.observers.push(o);
+  }
+
+  get events(): number {
+    return this.count;
+  }
+
+  write(e: TraceEvent): void {
+    assert(this.finished === null, "trace written after it was finished");
+    if (this.strict) assertTraceValue(e, e.type);
+    const line = canonicalLine(e);
+    this.writeLine(line);
+    const index = this.count - 1;
+    for (const o of this.observers) o(e, index);
+  }
+
+  private writeLine(line: string): void {
+    this.count++;
+    if (this.memory !== null) this.memory.push(line);
+    if (this.digests !== null) this.digests.push(lineDigest(line));
+    this.pending.push(line);
+    this.pendingChars += line.length + 1;
+    if (this.pendingChars >= FLUSH_CHARS) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending.length === 0) return;
+    const chunk = `${this.pending.join("\n")}\n`;
+    this.pending = [];
+    this.pendingChars = 0;
+    this.hash.update(chunk);
+    if (this.fd !== null) writeSync(this.fd, chunk);
+  }
+
+  /** Flushes, closes the file and returns the SHA-256 (hex) of every byte written. Idempotent. */
+  finish(): string {
+    if (this.finished !== null) return this.finished;
+    this.flush();
+    if (this.fd !== null) {
+      closeSync(this.fd);
+      this.fd = null;
+    }
+    this.finished = this.hash.digest("hex");
+    return this.finished;
+  }
+
+  /** The lines kept in memory (sink "memory" only). */
+  lines(): readonly string[] {
+    assert(this.memory !== null, "trace lines are kept only with the memory sink");
+    return this.memory;
+  }
+
+  lineDigests(): readonly number[] {
+    assert(this.digests !== null, "line digests were not asked for");
+    return this.digests;
+  }
+}
+
+/** SHA-256 of trace lines as `TraceWriter` would hash them. */
+export function hashLines(lines: readonly string[]): string {
+  const h = createHash("sha256");
+  for (const l of lines) h.update(`${l}\n`);
+  return h.digest("hex");
+}
