@@ -19,13 +19,18 @@ export const DEFAULT_DISK: DiskConfig = {
 export type DiskFaultKind = "torn-write" | "lost-tail";
 
 interface FileState {
+  /** Identity of this content: a removed-and-recreated file, or one replaced atomically, gets a new one. */
+  uid: number;
   records: TraceValue[];
   /** Records [0, durable) survive a crash. */
   durable: number;
-  /** Bumped by truncate, remove and atomic writes so a late fsync completion cannot over-claim. */
-  generation: number;
-  /** While an atomic write is pending: the content a crash falls back to. */
+  /** Truncations so far (`seq` increasing), so a late fsync completion never claims a truncated record. */
+  truncations: { readonly seq: number; readonly length: number }[];
+  /** While atomic writes are pending: the durable content a crash falls back to. */
   shadow: TraceValue[] | null;
+  /** Pending atomic writes of this file by id, each with the content it writes. */
+  pendingAtomic: Map<number, readonly TraceValue[]>;
+  latestAtomic: number;
   tornTail: boolean;
 }
 
@@ -35,13 +40,22 @@ export interface CrashLoss {
   readonly fault: DiskFaultKind | null;
 }
 
+/** What an fsync saw when it was issued: the file's identity, its length, its truncation count. */
+export interface FsyncTicket {
+  readonly uid: number;
+  readonly length: number;
+  readonly truncSeq: number;
+}
+
 export class DiskState {
   private readonly fileMap = new Map<string, FileState>();
+  private nextUid = 1;
+  private nextAtomic = 1;
 
   private file(name: string): FileState {
     let f = this.fileMap.get(name);
     if (f === undefined) {
-      f = { records: [], durable: 0, generation: 0, shadow: null, tornTail: false };
+      f = { uid: this.nextUid++, records: [], durable: 0, truncations: [], shadow: null, pendingAtomic: new Map(), latestAtomic: 0, tornTail: false };
       this.fileMap.set(name, f);
     }
     return f;
@@ -57,31 +71,49 @@ export class DiskState {
     return this.fileMap.get(name)?.records.length ?? 0;
   }
 
-  generation(name: string): number {
-    return this.fileMap.get(name)?.generation ?? 0;
+  /** Captures what an fsync issued now covers. */
+  fsyncTicket(name: string): FsyncTicket {
+    const f = this.file(name);
+    return { uid: f.uid, length: f.records.length, truncSeq: f.truncations.length };
   }
 
-  /** An fsync issued when the file had `length` records, at `generation`, has completed. */
-  markDurable(name: string, length: number, generation: number): void {
+  /** An fsync has completed: what it covered, less anything truncated since, is durable. */
+  markDurable(name: string, t: FsyncTicket): void {
     const f = this.fileMap.get(name);
-    if (f === undefined || f.generation !== generation) return;
-    f.durable = Math.max(f.durable, Math.min(length, f.records.length));
+    if (f === undefined || f.uid !== t.uid) return;
+    let covered = t.length;
+    for (let i = t.truncSeq; i < f.truncations.length; i++) covered = Math.min(covered, (f.truncations[i] as { length: number }).length);
+    f.durable = Math.max(f.durable, Math.min(covered, f.records.length));
   }
 
+  /** Replaces the content atomically (write, fsync, rename); returns the write's id for `atomicDone`. */
   writeAtomic(name: string, records: readonly TraceValue[]): number {
     const f = this.file(name);
     if (f.shadow === null) f.shadow = f.records.slice(0, f.durable);
-    f.records = records.slice();
+    const id = this.nextAtomic++;
+    const content = records.slice();
+    f.pendingAtomic.set(id, content);
+    f.latestAtomic = id;
+    f.uid = this.nextUid++;
+    f.records = content.slice();
     f.durable = 0;
-    f.generation++;
-    return f.generation;
+    f.truncations = [];
+    return id;
   }
 
-  atomicDone(name: string, generation: number): void {
+  /** An atomic write has completed: its content is what a crash now falls back to (or simply durable). */
+  atomicDone(name: string, id: number): void {
     const f = this.fileMap.get(name);
-    if (f === undefined || f.generation !== generation) return;
-    f.durable = f.records.length;
-    f.shadow = null;
+    const content = f?.pendingAtomic.get(id);
+    if (f === undefined || content === undefined) return;
+    f.pendingAtomic.delete(id);
+    if (id === f.latestAtomic) {
+      f.shadow = null;
+      f.durable = Math.max(f.durable, Math.min(content.length, f.records.length));
+      f.pendingAtomic.clear();
+    } else {
+      f.shadow = content.slice();
+    }
   }
 
   truncate(name: string, length: number): void {
@@ -89,7 +121,7 @@ export class DiskState {
     const f = this.file(name);
     if (length < f.records.length) f.records.length = length;
     f.durable = Math.min(f.durable, length);
-    f.generation++;
+    f.truncations.push({ seq: f.truncations.length, length });
   }
 
   remove(name: string): void {
@@ -117,7 +149,7 @@ export class DiskState {
     const out: Record<string, readonly TraceValue[]> = {};
     for (const name of this.files()) {
       const f = this.fileMap.get(name) as FileState;
-      out[name] = (f.shadow ?? f.records).slice(0, f.shadow ? undefined : f.durable);
+      out[name] = f.shadow !== null ? f.shadow.slice() : f.records.slice(0, f.durable);
     }
     return out;
   }
@@ -134,12 +166,14 @@ export class DiskState {
     for (const name of this.files()) {
       const f = this.fileMap.get(name) as FileState;
       f.tornTail = false;
+      f.uid = this.nextUid++;
+      f.truncations = [];
       if (f.shadow !== null) {
         losses.push({ file: name, lostRecords: f.records.length, fault: null });
         f.records = f.shadow;
         f.durable = f.records.length;
         f.shadow = null;
-        f.generation++;
+        f.pendingAtomic.clear();
         continue;
       }
       const unsynced = f.records.length - f.durable;
@@ -159,7 +193,6 @@ export class DiskState {
         fileFault = fault;
         faultUsed = true;
       }
-      f.generation++;
       if (lost > 0 || fileFault !== null) losses.push({ file: name, lostRecords: lost, fault: fileFault });
     }
     return losses;

@@ -20,8 +20,13 @@ export class EventQueue<E extends Timed> {
 
   /** Stamps `e.seq` and inserts it. */
   push(e: E): void {
-    assert(Number.isSafeInteger(e.t) && e.t >= 0, `event time must be a non-negative integer, got ${e.t}`);
     e.seq = this.nextSeq++;
+    this.reinsert(e);
+  }
+
+  /** Inserts an event that keeps the sequence number it was given before (a deferred event). */
+  reinsert(e: E): void {
+    assert(Number.isSafeInteger(e.t) && e.t >= 0, `event time must be a non-negative integer, got ${e.t}`);
     const h = this.heap;
     let i = h.length;
     h.push(e);

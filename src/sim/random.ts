@@ -15,6 +15,7 @@ export const NEVER: Ratio = { num: 0, den: 1 };
 export const ALWAYS: Ratio = { num: 1, den: 1 };
 
 const TWO_32 = 0x1_0000_0000;
+const TWO_53 = 2 ** 53;
 
 /**
  * A named, seeded stream of integers. Streams are derived from (seed, name), so drawing from one
@@ -45,14 +46,18 @@ export class Stream {
     }
   }
 
-  /** Uniform integer in [lo, hi], both inclusive. */
+  /** Uniform integer in [lo, hi], both inclusive (integers, hi - lo < 2^53). */
   between(lo: number, hi: number): number {
-    assert(hi >= lo, `between(${lo}, ${hi})`);
+    assert(Number.isSafeInteger(lo) && Number.isSafeInteger(hi) && hi >= lo, `between(${lo}, ${hi})`);
     const span = hi - lo + 1;
     if (span <= TWO_32) return lo + this.below(span);
-    // Wider than 32 bits: combine two draws (still integer-only).
-    const high = this.below(Math.ceil(span / TWO_32));
-    return Math.min(hi, lo + high * TWO_32 + this.u32());
+    // Wider than 32 bits: a 53-bit draw from two 32-bit ones, with rejection (no float, no clamping).
+    assert(Number.isSafeInteger(span), `between(${lo}, ${hi}) spans more than 2^53`);
+    const limit = TWO_53 - (TWO_53 % span);
+    for (;;) {
+      const x = (this.u32() >>> 11) * TWO_32 + this.u32();
+      if (x < limit) return lo + (x % span);
+    }
   }
 
   chance(p: Ratio): boolean {

@@ -27,20 +27,19 @@ export type TraceSink =
   | { readonly kind: "memory" }
   | { readonly kind: "file"; readonly path: string };
 
-const FIRST_KEYS = new Set(["t", "type", "node"]);
-
 /**
  * The canonical line for an event: `t`, `type`, `node` (when present) first, then the other keys in
  * sorted order. Nested values keep their construction order, which is deterministic because the
  * code that builds them is. Top-level numbers must be safe integers: floats never reach a trace.
  */
 export function canonicalLine(e: TraceEvent): string {
+  assert(Number.isSafeInteger(e.t), `trace event ${e.type} has a time that is not a safe integer: ${e.t}`);
   let line = `{"t":${e.t},"type":${JSON.stringify(e.type)}`;
   const node = e["node"];
   if (node !== undefined) line += `,"node":${JSON.stringify(node)}`;
   const keys = Object.keys(e).sort();
   for (const k of keys) {
-    if (FIRST_KEYS.has(k)) continue;
+    if (k === "t" || k === "type" || k === "node") continue;
     const v = e[k];
     if (v === undefined) continue;
     if (typeof v === "number") assert(Number.isSafeInteger(v), `trace field ${e.type}.${k} is not a safe integer: ${v}`);

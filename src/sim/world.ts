@@ -3,7 +3,7 @@
  * and writes every fact to the trace. Nothing here reads the host's clock, randomness or timers.
  */
 import { assert } from "./assert.js";
-import { DEFAULT_DISK, DiskState, type DiskConfig, type DiskFaultKind } from "./disk.js";
+import { DEFAULT_DISK, DiskState, type DiskConfig, type DiskFaultKind, type FsyncTicket } from "./disk.js";
 import { EventQueue, type Timed } from "./event-queue.js";
 import {
   DEFAULT_NETWORK,
@@ -65,6 +65,7 @@ const enum Kind {
   Conn,
   Syn,
   Call,
+  Input,
 }
 
 class Ev implements Timed {
@@ -113,10 +114,11 @@ interface Envelope {
 }
 
 interface DiskOp {
-  readonly op: "fsync" | "atomic";
   readonly file: string;
   readonly length: number;
-  readonly generation: number;
+  /** An fsync's ticket, or null for an atomic write (then `atomicId`). */
+  readonly ticket: FsyncTicket | null;
+  readonly atomicId: number;
   readonly tag: string;
   applied: boolean;
 }
@@ -126,13 +128,19 @@ class Proc {
   alive = false;
   everStarted = false;
   paused = false;
+  /** Bumped by every pause, so a timed pause's resume cannot end a later pause. */
+  pauseGen = 0;
   inc = 0;
   timerGen = 0;
   readonly timers = new Map<string, number>();
   deferred: Ev[] = [];
   /** Open connections by `peer` (main channel) or `peer#channel`. */
   readonly links = new Map<string, Conn>();
-  skewUs = 0;
+  /** The connections this incarnation has been told are up (what `isConnected` answers). */
+  readonly connView = new Map<string, Conn>();
+  /** The local clock: at virtual `clockBaseT` it read `clockBaseLocal`, and runs at (1e6 + driftPpm) / 1e6. */
+  clockBaseT = 0;
+  clockBaseLocal = 0;
   driftPpm = 0;
   diskBusyUntil = 0;
   diskExtraUs = 0;
@@ -147,6 +155,7 @@ class Proc {
 }
 
 const MAIN = "main";
+const ANY_INC = -1;
 const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const pairKey = (a: NodeId, b: NodeId, ch: string): string => (a < b ? `${a}|${b}|${ch}` : `${b}|${a}|${ch}`);
 const linkName = (peer: NodeId, ch: string): string => (ch === MAIN ? peer : `${peer}#${ch}`);
@@ -172,6 +181,7 @@ export class World {
   private dispatched = 0;
   private nextMsgId = 1;
   private stopReason: string | null = null;
+  private lastStop: string | null = null;
   private ended: RunSummary | null = null;
 
   constructor(opts: WorldOptions) {
@@ -197,6 +207,11 @@ export class World {
 
   get tracing(): boolean {
     return this.writer !== null;
+  }
+
+  /** How many trace events have been written so far. */
+  get traceEvents(): number {
+    return this.writer?.events ?? 0;
   }
 
   observe(o: TraceObserver): void {
@@ -290,6 +305,7 @@ export class World {
     p.node = null;
     p.ctx = null;
     p.timers.clear();
+    p.connView.clear();
     p.deferred = [];
     p.diskBusyUntil = this.time;
     const lostTail = p.armedDiskFault === "lost-tail" ? this.diskRandom.between(1, 3) : 0;
@@ -308,8 +324,13 @@ export class World {
     const p = this.proc(id);
     if (!p.alive || p.paused) return;
     p.paused = true;
+    const gen = ++p.pauseGen;
     this.trace({ type: "pause", node: id, forUs: durationUs ?? null });
-    if (durationUs !== undefined) this.after(durationUs, () => this.resume(id));
+    if (durationUs !== undefined) {
+      this.after(durationUs, () => {
+        if (p.pauseGen === gen) this.resume(id);
+      });
+    }
   }
 
   resume(id: NodeId): void {
@@ -319,14 +340,24 @@ export class World {
     this.trace({ type: "resume", node: id, queued: p.deferred.length });
     const waiting = p.deferred;
     p.deferred = [];
-    for (const ev of waiting) this.schedule(ev, this.time);
+    // They run now, in the order they fell due, before anything else due at this instant: a message
+    // arriving at the very resume time must not overtake one that waited (TCP FIFO holds).
+    for (const ev of waiting) {
+      if (!p.alive || p.paused) {
+        if (p.alive) p.deferred.push(ev);
+        continue;
+      }
+      this.dispatched++;
+      this.dispatch(ev);
+    }
   }
 
-  /** Skews a node's clock: local = virtual + skewUs + virtual * driftPpm / 1e6. */
+  /** Sets a node's clock to read virtual time + skewUs now, and to run fast or slow by driftPpm from now on. */
   setClock(id: NodeId, skewUs: number, driftPpm = 0): void {
     assert(Number.isSafeInteger(skewUs) && Number.isSafeInteger(driftPpm) && driftPpm > -1_000_000, "clock skew and drift are integers");
     const p = this.proc(id);
-    p.skewUs = skewUs;
+    p.clockBaseT = this.time;
+    p.clockBaseLocal = this.time + skewUs;
     p.driftPpm = driftPpm;
     this.trace({ type: "clock", node: id, skewUs, driftPpm });
   }
@@ -342,16 +373,24 @@ export class World {
     this.trace({ type: "disk-slow", node: id, extraUs });
   }
 
-  /** Hands an outside input (client request, workload step) to a node now. */
+  /** Hands an outside input (client request, workload step) to a node now, or when a pause ends. */
   input(id: NodeId, input: TraceValue): void {
     const p = this.proc(id);
-    if (!p.alive || p.node === null || p.ctx === null) {
+    if (!p.alive) {
       this.trace({ type: "input", node: id, input, lost: true });
       return;
     }
-    this.trace({ type: "input", node: id, input, lost: false });
-    assert(p.node.onInput !== undefined, `node ${id} takes no inputs`);
-    p.node.onInput(p.ctx, input);
+    if (p.paused) {
+      this.schedule(new Ev(Kind.Input, id, p.inc, input, null), this.time);
+      return;
+    }
+    this.handInput(p, input);
+  }
+
+  private handInput(p: Proc, input: TraceValue): void {
+    this.trace({ type: "input", node: p.id, input, lost: false });
+    assert(p.node?.onInput !== undefined, `node ${p.id} takes no inputs`);
+    p.node.onInput(p.ctx as Ctx, input);
   }
 
   // ---------------------------------------------------------------- network faults
@@ -451,10 +490,15 @@ export class World {
 
   run(opts: RunOptions = {}): EndReason {
     const until = opts.untilUs;
+    assert(until === undefined || until >= this.time, `run until ${until} is in the past (now ${this.time})`);
     const stopWhen = opts.stopWhen;
     const q = this.queue;
     for (;;) {
-      if (this.stopReason !== null) return "stopped";
+      if (this.stopReason !== null) {
+        this.lastStop = this.stopReason;
+        this.stopReason = null;
+        return "stopped";
+      }
       const next = q.peek();
       if (next === undefined) {
         if (until !== undefined && until > this.time) this.time = until;
@@ -477,12 +521,13 @@ export class World {
   /** Ends the run: writes the `end` event and returns the summary with the trace hash. Idempotent. */
   end(reason: EndReason): RunSummary {
     if (this.ended !== null) return this.ended;
-    this.trace({ type: "end", reason, detail: this.stopReason, dispatched: this.dispatched });
+    const detail = this.stopReason ?? this.lastStop;
+    this.trace({ type: "end", reason, detail, dispatched: this.dispatched });
     const events = this.writer?.events ?? 0;
     const sha256 = this.writer?.finish() ?? null;
     this.ended = {
       reason,
-      stopDetail: this.stopReason,
+      stopDetail: detail,
       events,
       dispatched: this.dispatched,
       simUs: this.time,
@@ -512,6 +557,11 @@ export class World {
       case Kind.Syn:
         this.synArrived(ev.a as Conn);
         return;
+      case Kind.Input: {
+        const p = this.target(ev);
+        if (p !== null) this.handInput(p, ev.a as TraceValue);
+        return;
+      }
     }
   }
 
@@ -532,7 +582,7 @@ export class World {
     const q = this.procs.get(to);
     assert(q !== undefined, `${p.id} sent ${msg.type} to unknown node ${to}`);
     const id = this.nextMsgId++;
-    if (this.writer !== null) this.writer.write({ t: this.time, type: "send", from: p.id, to, id, ch: channel, msg });
+    if (this.writer !== null) this.writer.write(channel === MAIN ? { t: this.time, type: "send", from: p.id, to, id, msg } : { t: this.time, type: "send", from: p.id, to, id, ch: channel, msg });
     const faults = this.linkFaults.size > 0 ? this.linkFaults.get(linkKey(p.id, to)) : undefined;
     if (this.network.mode === "datagram") {
       if (this.isBlocked(p.id, to)) return this.dropped(id, p.id, to, "partition");
@@ -541,7 +591,8 @@ export class World {
       for (let i = 0; i < copies; i++) {
         const env: Envelope = { id, from: p.id, to, channel, msg, conn: null };
         const delay = drawLatency(this.network.latency, this.net) + (faults?.extraDelayUs ?? 0);
-        this.schedule(new Ev(Kind.Deliver, to, q.inc, env, null), this.time + delay);
+        // A datagram reaches whichever incarnation is listening when it arrives (ANY_INC).
+        this.schedule(new Ev(Kind.Deliver, to, ANY_INC, env, null), this.time + delay);
       }
       return;
     }
@@ -570,7 +621,7 @@ export class World {
   private deliver(ev: Ev): void {
     const env = ev.a as Envelope;
     const p = this.procs.get(ev.node) as Proc;
-    if (!p.alive || p.inc !== ev.inc) return this.dropped(env.id, env.from, env.to, "node-down");
+    if (!p.alive || (ev.inc !== ANY_INC && p.inc !== ev.inc)) return this.dropped(env.id, env.from, env.to, "node-down");
     const c = env.conn;
     if (c !== null) {
       if (c.poisoned) return this.dropped(env.id, env.from, env.to, "conn-broken");
@@ -617,27 +668,42 @@ export class World {
       this.conns.delete(c.key);
       const reason = unreachable ? "unreachable" : "refused";
       const at = unreachable ? c.startedUs + this.network.connectTimeoutUs : this.time + drawLatency(this.network.latency, this.net);
-      this.notify(from, c.target, c.channel, false, reason, Math.max(at, this.time));
+      this.notify(from, c.target, c.channel, false, reason, Math.max(at, this.time), c);
       return;
     }
     c.up = true;
     from.links.set(linkName(c.target, c.channel), c);
     to.links.set(linkName(c.initiator, c.channel), c);
-    this.notify(to, c.initiator, c.channel, true, "connected", this.time);
+    this.notify(to, c.initiator, c.channel, true, "connected", this.time, c);
     const back = this.time + drawLatency(this.network.latency, this.net);
     c.lastAt[1] = back;
-    this.notify(from, c.target, c.channel, true, "connected", back);
+    this.notify(from, c.target, c.channel, true, "connected", back, c);
   }
 
-  private notify(p: Proc, peer: NodeId, channel: string, up: boolean, reason: string, at: number): void {
+  private notify(p: Proc, peer: NodeId, channel: string, up: boolean, reason: string, at: number, c: Conn): void {
     const change: ConnectionChange = { peer, channel, up, reason };
-    this.schedule(new Ev(Kind.Conn, p.id, p.inc, change, null), at);
+    this.schedule(new Ev(Kind.Conn, p.id, p.inc, change, c), at);
   }
 
   private connChanged(ev: Ev): void {
     const p = this.target(ev);
     if (p === null) return;
     const change = ev.a as ConnectionChange;
+    const c = ev.b as Conn;
+    const link = linkName(change.peer, change.channel);
+    // News about a connection that is already gone, or superseded by a newer one, is stale: a node
+    // never hears that an old connection went down after hearing that a new one came up.
+    if (change.up) {
+      if (!c.up || c.poisoned) return;
+      p.connView.set(link, c);
+    } else {
+      const known = p.connView.get(link);
+      if (known !== undefined && known !== c) return;
+      // Unknown here: only an initiator still waiting for its attempt's result hears that it failed.
+      if (known === undefined && c.initiator !== p.id) return;
+      if (known === undefined && this.conns.get(c.key)?.up === true) return;
+      p.connView.delete(link);
+    }
     this.trace({ type: change.up ? "conn-up" : "conn-down", node: p.id, peer: change.peer, ch: change.channel, reason: change.reason });
     p.node?.onConnection?.(p.ctx as Ctx, change);
   }
@@ -661,7 +727,7 @@ export class World {
       this.unlink(c);
       for (const id of ends) {
         const p = this.procs.get(id) as Proc;
-        if (p.alive) this.notify(p, id === c.initiator ? c.target : c.initiator, c.channel, false, reason, this.time);
+        if (p.alive) this.notify(p, id === c.initiator ? c.target : c.initiator, c.channel, false, reason, this.time, c);
       }
       this.autoReconnect();
     };
@@ -678,7 +744,7 @@ export class World {
     const q = this.procs.get(peer) as Proc;
     if (!q.alive) return;
     const at = Math.max(this.time + drawLatency(this.network.latency, this.net), c.lastAt[c.dir(by)]);
-    this.notify(q, by, c.channel, false, reason, at);
+    this.notify(q, by, c.channel, false, reason, at, c);
   }
 
   disconnect(p: Proc, to: NodeId, channel: string): void {
@@ -686,9 +752,10 @@ export class World {
     if (c !== undefined) this.closeConn(c, p.id, "closed");
   }
 
+  /** What the node knows: up once it was told so, down once it was told so (never ahead of its news). */
   isConnected(p: Proc, to: NodeId, channel: string): boolean {
     if (this.network.mode !== "tcp") return true;
-    return p.links.get(linkName(to, channel))?.up ?? false;
+    return p.connView.has(linkName(to, channel));
   }
 
   private sortedIds(): NodeId[] {
@@ -734,8 +801,9 @@ export class World {
   }
 
   localNow(p: Proc): number {
-    if (p.skewUs === 0 && p.driftPpm === 0) return this.time;
-    return this.time + p.skewUs + Math.floor((this.time * p.driftPpm) / 1_000_000);
+    const elapsed = this.time - p.clockBaseT;
+    if (p.driftPpm === 0) return p.clockBaseLocal + elapsed;
+    return p.clockBaseLocal + elapsed + Math.floor((elapsed * p.driftPpm) / 1_000_000);
   }
 
   // ---------------------------------------------------------------- disk
@@ -747,13 +815,14 @@ export class World {
   }
 
   fsync(p: Proc, file: string, tag: string): void {
-    const op: DiskOp = { op: "fsync", file, length: p.disk.length(file), generation: p.disk.generation(file), tag, applied: false };
+    const ticket = p.disk.fsyncTicket(file);
+    const op: DiskOp = { file, length: ticket.length, ticket, atomicId: 0, tag, applied: false };
     this.schedule(new Ev(Kind.Disk, p.id, p.inc, op, null), this.diskLatency(p));
   }
 
   writeAtomic(p: Proc, file: string, records: readonly TraceValue[], tag: string): void {
-    const generation = p.disk.writeAtomic(file, records);
-    const op: DiskOp = { op: "atomic", file, length: records.length, generation, tag, applied: false };
+    const atomicId = p.disk.writeAtomic(file, records);
+    const op: DiskOp = { file, length: records.length, ticket: null, atomicId, tag, applied: false };
     this.schedule(new Ev(Kind.Disk, p.id, p.inc, op, null), this.diskLatency(p));
   }
 
@@ -764,8 +833,8 @@ export class World {
     if (!op.applied) {
       // Durability does not wait for a paused process: the device finished the write.
       op.applied = true;
-      if (op.op === "fsync") p.disk.markDurable(op.file, op.length, op.generation);
-      else p.disk.atomicDone(op.file, op.generation);
+      if (op.ticket !== null) p.disk.markDurable(op.file, op.ticket);
+      else p.disk.atomicDone(op.file, op.atomicId);
       if (this.writer !== null) this.writer.write({ t: this.time, type: "durable", node: p.id, file: op.file, length: op.length });
     }
     if (p.paused) {
@@ -872,15 +941,18 @@ class Ctx implements NodeContext<Message> {
     this.world.setTimer(this.p, name, delayUs);
   }
   cancelTimer(name: string): void {
+    this.live();
     this.p.timers.delete(name);
   }
   hasTimer(name: string): boolean {
     return this.p.timers.has(name);
   }
   trace(event: TraceFields): void {
+    this.live();
     this.world.nodeTrace(this.p, event);
   }
   mark(name: string): void {
+    this.live();
     this.world.mark(this.p, name);
   }
   buggify(name: string): boolean {
