@@ -42,6 +42,8 @@ export interface ProtocolPlugin<P = unknown> {
   inputs(params: P, random: Stream): readonly ScheduledInput[];
   checkers(params: P): readonly Checker[];
   metrics?(params: P): MetricCollector;
+  /** A one-line story for a protocol event worth showing in a run summary (null: not worth it). */
+  describe?(e: TraceEvent): string | null;
 }
 
 /** Protocols by name: the CLI builds one with the built-ins, and a library user can add their own. */

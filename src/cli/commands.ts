@@ -1,0 +1,140 @@
+/** The CLI's commands as functions returning an exit code; `main.ts` wires them to arguments. */
+import chalk from "chalk";
+import { relative } from "node:path";
+import { firstDivergence, loadRepro, makeRepro, writeRepro } from "../fuzz/repro.js";
+import { InputError } from "../scenario/errors.js";
+import { loadScenarioFile } from "../scenario/load.js";
+import type { ProtocolRegistry } from "../scenario/plugin.js";
+import { runScenario } from "../scenario/run.js";
+import { scenarioJsonSchema } from "../scenario/schema.js";
+import { canonicalLine, type TraceEvent } from "../sim/trace.js";
+import { EXIT, type ExitCode } from "./exit.js";
+import { finalLine } from "./final-line.js";
+import { resolveScenario, scenarioFiles, SCENARIO_DIR, PACKAGE_ROOT } from "./paths.js";
+import { collectStory, renderSummary } from "./summary.js";
+
+export interface Io {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+export interface RunFlags {
+  readonly seed?: number;
+  readonly trace?: string;
+  readonly reproOut?: string;
+  readonly quiet?: boolean;
+  readonly json?: boolean;
+  readonly stopOnViolation?: boolean;
+}
+
+export async function runCommand(io: Io, registry: ProtocolRegistry, scenarioArg: string, flags: RunFlags): Promise<ExitCode> {
+  const scenario = await loadScenarioFile(resolveScenario(scenarioArg), registry);
+  const story = collectStory(scenario.plugin.describe?.bind(scenario.plugin));
+  const stopOnViolation = flags.stopOnViolation ?? scenario.run.stopOnViolation;
+  const r = runScenario(scenario, {
+    ...(flags.seed !== undefined && { seed: flags.seed }),
+    sink: flags.trace ? { kind: "file", path: flags.trace } : { kind: "none" },
+    lineDigests: flags.reproOut !== undefined,
+    stopOnViolation,
+    observer: flags.quiet || flags.json ? undefined : story.observer,
+  });
+  if (flags.reproOut) writeRepro(flags.reproOut, makeRepro(r, flags.reproOut, "zksim run", { buggify: false, stopOnViolation }));
+  if (flags.json) {
+    io.out(
+      `${JSON.stringify({
+        scenario: scenario.name,
+        protocol: scenario.plugin.name,
+        seed: r.seed,
+        result: r.result,
+        endReason: r.summary.reason,
+        events: r.summary.events,
+        simUs: r.summary.simUs,
+        traceSha256: r.summary.sha256,
+        violations: r.violations,
+        expectations: r.expectations,
+        metrics: r.metrics,
+        marks: r.summary.marks,
+      })}\n`,
+    );
+  } else if (!flags.quiet) io.out(renderSummary(r, story.lines()));
+  if (flags.quiet || flags.json) io.out(`${finalLine(r)}\n`);
+  if (flags.reproOut && !flags.quiet && !flags.json) io.out(chalk.dim(`repro written to ${flags.reproOut} (zksim replay ${flags.reproOut})\n`));
+  return r.result === "pass" ? EXIT.pass : EXIT.fail;
+}
+
+export async function replayCommand(io: Io, registry: ProtocolRegistry, path: string, flags: { trace?: string }): Promise<ExitCode> {
+  const repro = await loadRepro(path, registry);
+  const f = repro.file;
+  const r = runScenario(repro.scenario, {
+    seed: f.seed,
+    buggify: f.buggify,
+    stopOnViolation: f.stopOnViolation,
+    lineDigests: true,
+    sink: flags.trace ? { kind: "file", path: flags.trace } : { kind: "none" },
+  });
+  io.out(`${finalLine(r)}\n`);
+  const sameHash = r.summary.sha256 === f.expected.traceSha256;
+  const want = f.expected.violations.map((v) => `${v.invariant}@${v.eventIndex}`).join(",");
+  const got = r.violations.map((v) => `${v.invariant}@${v.eventIndex}`).join(",");
+  if (sameHash && want === got) {
+    io.out(
+      `reproduced: trace_sha256 and ${f.expected.violations.length === 0 ? "the absence of violations" : `violation${f.expected.violations.length > 1 ? "s" : ""} ${want}`} match ${path}\n`,
+    );
+    return EXIT.pass;
+  }
+  io.out(`NOT reproduced: expected trace_sha256=${f.expected.traceSha256} events=${f.expected.events} violations=[${want}], got [${got}]\n`);
+  if (!sameHash) {
+    if (repro.digests === null || r.lineDigests === null) {
+      io.out("the repro keeps no per-event digests (run too long), so the first differing event cannot be named\n");
+    } else {
+      const i = firstDivergence(repro.digests, r.lineDigests);
+      io.out(`the traces part at event ${i} (0-based line ${i} of the trace)\n`);
+      const line = lineAt(repro.scenario, f.seed, f.buggify, f.stopOnViolation, i);
+      io.out(line === null ? `  the replay has no event ${i} (it ended after ${r.summary.events} events)\n` : `  replay has: ${line}\n`);
+      if (i >= repro.digests.length) io.out(`  the original ended after ${repro.digests.length} events\n`);
+    }
+  }
+  return EXIT.fail;
+}
+
+/** Re-runs to fetch one line of the trace without keeping the whole trace in memory. */
+function lineAt(scenario: Parameters<typeof runScenario>[0], seed: number, buggify: boolean, stopOnViolation: boolean, index: number): string | null {
+  let found: string | null = null;
+  runScenario(scenario, {
+    seed,
+    buggify,
+    stopOnViolation,
+    observer: (e: TraceEvent, i: number) => {
+      if (i === index) found = canonicalLine(e);
+    },
+  });
+  return found;
+}
+
+export async function listCommand(io: Io, registry: ProtocolRegistry, dir?: string): Promise<ExitCode> {
+  const root = dir ?? SCENARIO_DIR;
+  const files = scenarioFiles(root);
+  if (files.length === 0) throw InputError.at(root, "no scenario files (*.yaml) here");
+  let bad = 0;
+  const rows: [string, string, string][] = [];
+  for (const file of files) {
+    const shown = relative(dir ? process.cwd() : PACKAGE_ROOT, file);
+    try {
+      const s = await loadScenarioFile(file, registry);
+      rows.push([shown, s.plugin.name, s.description]);
+    } catch (e) {
+      if (!(e instanceof InputError)) throw e;
+      bad++;
+      rows.push([shown, "invalid", e.message.split("\n")[0] ?? ""]);
+    }
+  }
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  for (const [f, p, d] of rows) io.out(`${f.padEnd(w0)}  ${p.padEnd(w1)}  ${d}\n`);
+  return bad > 0 ? EXIT.badInput : EXIT.pass;
+}
+
+export function schemaCommand(io: Io, registry: ProtocolRegistry): ExitCode {
+  io.out(`${JSON.stringify(scenarioJsonSchema(registry), null, 2)}\n`);
+  return EXIT.pass;
+}

@@ -1,0 +1,89 @@
+/** `zksim`: argument parsing and exit codes. Bad input exits 2 with a located message, never a stack. */
+import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { InputError } from "../scenario/errors.js";
+import { builtinRegistry } from "../scenario/builtins.js";
+import type { ProtocolPlugin } from "../scenario/plugin.js";
+import { VERSION } from "../version.js";
+import { listCommand, replayCommand, runCommand, schemaCommand, type Io } from "./commands.js";
+import { goldenCommand } from "./golden.js";
+import { showcaseCommand } from "./showcase.js";
+import { EXIT, type ExitCode } from "./exit.js";
+
+const io: Io = {
+  out: (t) => void process.stdout.write(t),
+  err: (t) => void process.stderr.write(t),
+};
+
+function seedArg(v: string): number {
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError("expected a non-negative integer");
+  return Number(v);
+}
+
+/** Builds the program; `plugins` adds user protocols (the library's way to reuse this CLI). */
+export function program(plugins: readonly ProtocolPlugin<any>[], setExit: (code: ExitCode) => void): Command {
+  const registry = builtinRegistry(plugins);
+  const p = new Command("zksim")
+    .description("Deterministic simulator for ZooKeeper, ZAB, 2PC, 3PC and Paxos: every run replays byte for byte from its seed.")
+    .version(VERSION)
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  p.command("run")
+    .description("run a scenario; ends with: seed=N events=E sim_ms=T trace_sha256=H violations=V result=pass|fail")
+    .argument("<scenario>", "a scenario file, or a name from `zksim list`")
+    .option("--seed <n>", "seed (default: the scenario's)", seedArg)
+    .option("--trace <file>", "write the trace (JSON Lines) to this file")
+    .option("--repro-out <file>", "write a repro file that `zksim replay` re-runs exactly")
+    .option("--stop-on-violation", "end the run at the first violation")
+    .option("--quiet", "print only the final line")
+    .option("--json", "print the result as one JSON object, then the final line")
+    .action(async (scenario: string, flags) => setExit(await runCommand(io, registry, scenario, flags)));
+
+  p.command("replay")
+    .description("re-run a repro file; exit 0 when the trace hash and violations are reproduced exactly")
+    .argument("<repro>", "a repro file written by `zksim run --repro-out` or `zksim fuzz`")
+    .option("--trace <file>", "write the replayed trace to this file")
+    .action(async (repro: string, flags) => setExit(await replayCommand(io, registry, repro, flags)));
+
+  p.command("list")
+    .description("list scenarios with a one-line description each")
+    .argument("[dir]", "a directory of scenario files (default: the project's scenarios/)")
+    .action(async (dir?: string) => setExit(await listCommand(io, registry, dir)));
+
+  p.command("schema")
+    .description("print the JSON Schema of scenario files (for editor autocompletion)")
+    .action(() => setExit(schemaCommand(io, registry)));
+
+  p.command("showcase")
+    .description("the story `npm start` tells: 2PC blocks when its coordinator dies, 3PC does not, and 3PC splits under a partition")
+    .action(async () => setExit(await showcaseCommand(io, registry)));
+
+  p.command("golden", { hidden: true })
+    .description("check (or with --update rewrite) the golden trace hash of every scenario")
+    .option("--update", "rewrite test/golden/scenario-hashes.json")
+    .action(async (flags: { update?: boolean }) => setExit(await goldenCommand(io, registry, flags.update ?? false)));
+
+  return p;
+}
+
+export async function main(argv: readonly string[], plugins: readonly ProtocolPlugin<any>[] = []): Promise<ExitCode> {
+  let code: ExitCode = EXIT.pass;
+  const p = program(plugins, (c) => {
+    code = c;
+  });
+  try {
+    await p.parseAsync(argv as string[], { from: "user" });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end through here too, with exit code 0.
+      return e.exitCode === 0 ? EXIT.pass : EXIT.badInput;
+    }
+    if (e instanceof InputError) {
+      io.err(`${e.message}\n`);
+      return EXIT.badInput;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,9 @@
+/** The protocols zksim ships. A library user builds their own registry from this one plus theirs. */
+import { threepcPlugin } from "./plugins/threepc.js";
+import { twopcPlugin } from "./plugins/twopc.js";
+import type { ProtocolPlugin, ProtocolRegistry } from "./plugin.js";
+
+export function builtinRegistry(extra: readonly ProtocolPlugin<any>[] = []): ProtocolRegistry {
+  const all: ProtocolPlugin<any>[] = [twopcPlugin, threepcPlugin, ...extra];
+  return new Map(all.map((p) => [p.name, p]));
+}

@@ -1,0 +1,2 @@
+/** zksim's version: part of every repro file (a test keeps it equal to package.json's). */
+export const VERSION = "0.1.0";
