@@ -18,7 +18,7 @@ import {
 } from "./network.js";
 import type { ConnectionChange, DiskContext, Message, Node, NodeContext, NodeFactory, NodeId, StartKind } from "./node.js";
 import { Stream, ratio, type Ratio } from "./random.js";
-import { TraceWriter, type TraceEvent, type TraceFields, type TraceObserver, type TraceOptions, type TraceValue } from "./trace.js";
+import { TraceWriter, fastJson, type TraceEvent, type TraceFields, type TraceObserver, type TraceOptions, type TraceValue } from "./trace.js";
 
 export interface RunLimits {
   /** The run ends with reason `event-budget` after this many dispatched events. */
@@ -582,7 +582,14 @@ export class World {
     const q = this.procs.get(to);
     assert(q !== undefined, `${p.id} sent ${msg.type} to unknown node ${to}`);
     const id = this.nextMsgId++;
-    if (this.writer !== null) this.writer.write(channel === MAIN ? { t: this.time, type: "send", from: p.id, to, id, msg } : { t: this.time, type: "send", from: p.id, to, id, ch: channel, msg });
+    const w = this.writer;
+    if (w !== null) {
+      if (w.observed) w.write(channel === MAIN ? { t: this.time, type: "send", from: p.id, to, id, msg } : { t: this.time, type: "send", from: p.id, to, id, ch: channel, msg });
+      else {
+        const ch = channel === MAIN ? "" : `"ch":${JSON.stringify(channel)},`;
+        w.writeLine(`{"t":${this.time},"type":"send",${ch}"from":"${p.id}","id":${id},"msg":${fastJson(msg)},"to":"${to}"}`);
+      }
+    }
     const faults = this.linkFaults.size > 0 ? this.linkFaults.get(linkKey(p.id, to)) : undefined;
     if (this.network.mode === "datagram") {
       if (this.isBlocked(p.id, to)) return this.dropped(id, p.id, to, "partition");
@@ -615,7 +622,10 @@ export class World {
   }
 
   private dropped(id: number, from: NodeId, to: NodeId, reason: string): void {
-    if (this.writer !== null) this.writer.write({ t: this.time, type: "drop", from, to, id, reason });
+    const w = this.writer;
+    if (w === null) return;
+    if (w.observed) w.write({ t: this.time, type: "drop", from, to, id, reason });
+    else w.writeLine(`{"t":${this.time},"type":"drop","from":"${from}","id":${id},"reason":"${reason}","to":"${to}"}`);
   }
 
   private deliver(ev: Ev): void {
@@ -638,7 +648,11 @@ export class World {
       p.deferred.push(ev);
       return;
     }
-    if (this.writer !== null) this.writer.write({ t: this.time, type: "recv", from: env.from, to: env.to, id: env.id });
+    const w = this.writer;
+    if (w !== null) {
+      if (w.observed) w.write({ t: this.time, type: "recv", from: env.from, to: env.to, id: env.id });
+      else w.writeLine(`{"t":${this.time},"type":"recv","from":"${env.from}","id":${env.id},"to":"${env.to}"}`);
+    }
     (p.node as Node).onMessage(p.ctx as Ctx, env.from, env.msg);
   }
 
@@ -796,7 +810,11 @@ export class World {
       return;
     }
     p.timers.delete(name);
-    if (this.writer !== null) this.writer.write({ t: this.time, type: "timer", node: p.id, name });
+    const w = this.writer;
+    if (w !== null) {
+      if (w.observed) w.write({ t: this.time, type: "timer", node: p.id, name });
+      else w.writeLine(`{"t":${this.time},"type":"timer","node":"${p.id}","name":${JSON.stringify(name)}}`);
+    }
     p.node?.onTimer?.(p.ctx as Ctx, name);
   }
 
@@ -835,7 +853,11 @@ export class World {
       op.applied = true;
       if (op.ticket !== null) p.disk.markDurable(op.file, op.ticket);
       else p.disk.atomicDone(op.file, op.atomicId);
-      if (this.writer !== null) this.writer.write({ t: this.time, type: "durable", node: p.id, file: op.file, length: op.length });
+      const w = this.writer;
+      if (w !== null) {
+        if (w.observed) w.write({ t: this.time, type: "durable", node: p.id, file: op.file, length: op.length });
+        else w.writeLine(`{"t":${this.time},"type":"durable","node":"${p.id}","file":${JSON.stringify(op.file)},"length":${op.length}}`);
+      }
     }
     if (p.paused) {
       p.deferred.push(ev);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { AssertionError } from "../../src/sim/assert.js";
-import { TraceWriter, assertTraceValue, canonicalLine, hashLines, lineDigest, type TraceEvent } from "../../src/sim/trace.js";
+import { TraceWriter, assertTraceValue, canonicalLine, fastJson, hashLines, lineDigest, type TraceEvent } from "../../src/sim/trace.js";
 
 const dir = mkdtempSync(join(tmpdir(), "zksim-trace-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -174,5 +174,18 @@ describe("lineDigest", () => {
       { numRuns: 200 },
     );
     expect(lineDigest('{"t":1,"type":"x"}')).not.toBe(lineDigest('{"t":2,"type":"x"}'));
+  });
+});
+
+describe("fastJson", () => {
+  it("is byte-identical to JSON.stringify on any JSON value", () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), (v) => fastJson(v) === JSON.stringify(v)),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ unit: "binary" }), fc.oneof(fc.integer(), fc.string({ unit: "binary" }), fc.boolean(), fc.constant(null))), (v) => fastJson(v) === JSON.stringify(v)),
+      { numRuns: 2000 },
+    );
   });
 });
