@@ -9,14 +9,20 @@ import { World } from "../sim/world.js";
 interface BareEvent {
   t: number;
   seq: number;
+  kind: number;
   payload: number;
 }
 
-/** Schedules and dispatches `events` events through a plain binary heap ordered by (t, seq). */
+/**
+ * Schedules and dispatches `events` events through a plain binary heap ordered by (t, seq): each
+ * popped event goes to a handler picked by its kind, which schedules the next one. Nothing else:
+ * no network, no trace. It is the floor any event loop in this runtime stands on.
+ */
 export function bareHeapLoop(events: number, width = 64): number {
   const heap: BareEvent[] = [];
   let seq = 0;
   let x = 12345;
+  let checksum = 0;
   const less = (a: BareEvent, b: BareEvent): boolean => a.t < b.t || (a.t === b.t && a.seq < b.seq);
   const push = (e: BareEvent): void => {
     let i = heap.length;
@@ -48,13 +54,22 @@ export function bareHeapLoop(events: number, width = 64): number {
     }
     return top;
   };
-  for (let i = 0; i < width; i++) push({ t: i, seq: seq++, payload: i });
-  let checksum = 0;
+  const next = (e: BareEvent, kind: number): void => {
+    x = (Math.imul(x, 1103515245) + 12345) | 0;
+    push({ t: e.t + 200 + ((x >>> 16) & 1023), seq: seq++, kind, payload: e.payload });
+  };
+  const handlers: ((e: BareEvent) => void)[] = [
+    (e) => next(e, 1),
+    (e) => next(e, 2),
+    (e) => {
+      checksum = (checksum + e.payload) | 0;
+      next(e, 0);
+    },
+  ];
+  for (let i = 0; i < width; i++) push({ t: i, seq: seq++, kind: i % 3, payload: i });
   for (let n = 0; n < events; n++) {
     const e = pop();
-    checksum = (checksum + e.payload) | 0;
-    x = (Math.imul(x, 1103515245) + 12345) | 0;
-    push({ t: e.t + 200 + ((x >>> 16) & 1023), seq: seq++, payload: e.payload });
+    (handlers[e.kind] as (e: BareEvent) => void)(e);
   }
   return checksum;
 }

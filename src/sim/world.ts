@@ -58,6 +58,9 @@ export interface RunSummary {
   readonly marks: Readonly<Record<string, number>>;
 }
 
+const MAIN = "main";
+const ANY_INC = -1;
+
 const enum Kind {
   Deliver,
   Timer,
@@ -68,12 +71,22 @@ const enum Kind {
   Input,
 }
 
+/**
+ * One scheduled event. A single class with every field keeps the hot path monomorphic; a message
+ * delivery carries its envelope inline (`a` is the message, `b` the connection) rather than in a
+ * second object.
+ */
 class Ev implements Timed {
   t = 0;
   seq = 0;
+  /** Message deliveries only: the message id, sender and channel. */
+  msgId = 0;
+  from: NodeId = "";
+  channel = MAIN;
   constructor(
     readonly kind: Kind,
-    readonly node: NodeId,
+    /** The node the event is for (null for world-level calls and connection attempts). */
+    readonly proc: Proc | null,
     readonly inc: number,
     readonly a: unknown,
     readonly b: unknown,
@@ -89,28 +102,23 @@ class Conn {
   initiatorInc: number;
   /** Last scheduled delivery per direction, for FIFO: [initiator->target, target->initiator]. */
   lastAt: [number, number] = [0, 0];
+  readonly initiator: NodeId;
+  readonly target: NodeId;
   constructor(
     readonly key: string,
-    readonly initiator: NodeId,
-    readonly target: NodeId,
+    readonly initiatorProc: Proc,
+    readonly targetProc: Proc,
     readonly channel: string,
     readonly startedUs: number,
     inc: number,
   ) {
+    this.initiator = initiatorProc.id;
+    this.target = targetProc.id;
     this.initiatorInc = inc;
   }
   dir(from: NodeId): 0 | 1 {
     return from === this.initiator ? 0 : 1;
   }
-}
-
-interface Envelope {
-  readonly id: number;
-  readonly from: NodeId;
-  readonly to: NodeId;
-  readonly channel: string;
-  readonly msg: Message;
-  readonly conn: Conn | null;
 }
 
 interface DiskOp {
@@ -154,8 +162,7 @@ class Proc {
   ) {}
 }
 
-const MAIN = "main";
-const ANY_INC = -1;
+
 const ID_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const pairKey = (a: NodeId, b: NodeId, ch: string): string => (a < b ? `${a}|${b}|${ch}` : `${b}|${a}|${ch}`);
 const linkName = (peer: NodeId, ch: string): string => (ch === MAIN ? peer : `${peer}#${ch}`);
@@ -381,7 +388,7 @@ export class World {
       return;
     }
     if (p.paused) {
-      this.schedule(new Ev(Kind.Input, id, p.inc, input, null), this.time);
+      this.schedule(new Ev(Kind.Input, p, p.inc, input, null), this.time);
       return;
     }
     this.handInput(p, input);
@@ -471,7 +478,7 @@ export class World {
   /** Runs `fn` (a fault, a workload step, a check) at virtual time `t`. */
   at(t: number, fn: () => void): void {
     assert(t >= this.time, `cannot schedule in the past (${t} < ${this.time})`);
-    this.schedule(new Ev(Kind.Call, "", 0, fn, null), t);
+    this.schedule(new Ev(Kind.Call, null, 0, fn, null), t);
   }
 
   after(delayUs: number, fn: () => void): void {
@@ -493,6 +500,8 @@ export class World {
     assert(until === undefined || until >= this.time, `run until ${until} is in the past (now ${this.time})`);
     const stopWhen = opts.stopWhen;
     const q = this.queue;
+    const maxTimeUs = this.limits.maxTimeUs;
+    const maxEvents = this.limits.maxEvents;
     for (;;) {
       if (this.stopReason !== null) {
         this.lastStop = this.stopReason;
@@ -508,8 +517,8 @@ export class World {
         this.time = until;
         return "until";
       }
-      if (next.t > this.limits.maxTimeUs) return "time-bound";
-      if (this.dispatched >= this.limits.maxEvents) return "event-budget";
+      if (next.t > maxTimeUs) return "time-bound";
+      if (this.dispatched >= maxEvents) return "event-budget";
       q.pop();
       this.time = next.t;
       this.dispatched++;
@@ -567,7 +576,7 @@ export class World {
 
   /** The node if the event still concerns its current incarnation; defers it if the node is paused. */
   private target(ev: Ev): Proc | null {
-    const p = this.procs.get(ev.node) as Proc;
+    const p = ev.proc as Proc;
     if (!p.alive || p.inc !== ev.inc) return null;
     if (p.paused) {
       p.deferred.push(ev);
@@ -579,8 +588,6 @@ export class World {
   // ---------------------------------------------------------------- messages
 
   send(p: Proc, to: NodeId, msg: Message, channel: string): void {
-    const q = this.procs.get(to);
-    assert(q !== undefined, `${p.id} sent ${msg.type} to unknown node ${to}`);
     const id = this.nextMsgId++;
     const w = this.writer;
     if (w !== null) {
@@ -592,19 +599,23 @@ export class World {
     }
     const faults = this.linkFaults.size > 0 ? this.linkFaults.get(linkKey(p.id, to)) : undefined;
     if (this.network.mode === "datagram") {
+      const q = this.procs.get(to);
+      assert(q !== undefined, `${p.id} sent ${msg.type} to unknown node ${to}`);
       if (this.isBlocked(p.id, to)) return this.dropped(id, p.id, to, "partition");
       if (this.net.chance(faults?.loss ?? this.network.loss)) return this.dropped(id, p.id, to, "loss");
       const copies = this.net.chance(this.network.duplicate) ? 2 : 1;
       for (let i = 0; i < copies; i++) {
-        const env: Envelope = { id, from: p.id, to, channel, msg, conn: null };
         const delay = drawLatency(this.network.latency, this.net) + (faults?.extraDelayUs ?? 0);
         // A datagram reaches whichever incarnation is listening when it arrives (ANY_INC).
-        this.schedule(new Ev(Kind.Deliver, to, ANY_INC, env, null), this.time + delay);
+        this.scheduleMessage(q, ANY_INC, id, p.id, channel, msg, null, this.time + delay);
       }
       return;
     }
-    const conn = p.links.get(linkName(to, channel));
-    if (conn === undefined || !conn.up) return this.dropped(id, p.id, to, "not-connected");
+    const conn = p.links.get(channel === MAIN ? to : linkName(to, channel));
+    if (conn === undefined || !conn.up) {
+      assert(this.procs.has(to), `${p.id} sent ${msg.type} to unknown node ${to}`);
+      return this.dropped(id, p.id, to, "not-connected");
+    }
     if (conn.poisoned || this.isBlocked(p.id, to)) {
       conn.poisoned = true;
       return this.dropped(id, p.id, to, "partition");
@@ -617,8 +628,16 @@ export class World {
     const d = conn.dir(p.id);
     const at = Math.max(this.time + delay, conn.lastAt[d]);
     conn.lastAt[d] = at;
-    const env: Envelope = { id, from: p.id, to, channel, msg, conn };
-    this.schedule(new Ev(Kind.Deliver, to, q.inc, env, null), at);
+    const q = d === 0 ? conn.targetProc : conn.initiatorProc;
+    this.scheduleMessage(q, q.inc, id, p.id, channel, msg, conn, at);
+  }
+
+  private scheduleMessage(q: Proc, inc: number, id: number, from: NodeId, channel: string, msg: Message, conn: Conn | null, at: number): void {
+    const ev = new Ev(Kind.Deliver, q, inc, msg, conn);
+    ev.msgId = id;
+    ev.from = from;
+    ev.channel = channel;
+    this.schedule(ev, at);
   }
 
   private dropped(id: number, from: NodeId, to: NodeId, reason: string): void {
@@ -629,20 +648,22 @@ export class World {
   }
 
   private deliver(ev: Ev): void {
-    const env = ev.a as Envelope;
-    const p = this.procs.get(ev.node) as Proc;
-    if (!p.alive || (ev.inc !== ANY_INC && p.inc !== ev.inc)) return this.dropped(env.id, env.from, env.to, "node-down");
-    const c = env.conn;
+    const p = ev.proc as Proc;
+    const to = p.id;
+    const id = ev.msgId;
+    const from = ev.from;
+    if (!p.alive || (ev.inc !== ANY_INC && p.inc !== ev.inc)) return this.dropped(id, from, to, "node-down");
+    const c = ev.b as Conn | null;
     if (c !== null) {
-      if (c.poisoned) return this.dropped(env.id, env.from, env.to, "conn-broken");
-      if (c.closedBy === env.to) return this.dropped(env.id, env.from, env.to, "closed");
+      if (c.poisoned) return this.dropped(id, from, to, "conn-broken");
+      if (c.closedBy === to) return this.dropped(id, from, to, "closed");
     }
-    if (this.isBlocked(env.from, env.to)) {
+    if (this.isBlocked(from, to)) {
       if (c !== null) {
         c.poisoned = true;
         if (c.up) this.breakConn(c, "partition");
       }
-      return this.dropped(env.id, env.from, env.to, "partition");
+      return this.dropped(id, from, to, "partition");
     }
     if (p.paused) {
       p.deferred.push(ev);
@@ -650,10 +671,10 @@ export class World {
     }
     const w = this.writer;
     if (w !== null) {
-      if (w.observed) w.write({ t: this.time, type: "recv", from: env.from, to: env.to, id: env.id });
-      else w.writeLine(`{"t":${this.time},"type":"recv","from":"${env.from}","id":${env.id},"to":"${env.to}"}`);
+      if (w.observed) w.write({ t: this.time, type: "recv", from, to, id });
+      else w.writeLine(`{"t":${this.time},"type":"recv","from":"${from}","id":${id},"to":"${to}"}`);
     }
-    (p.node as Node).onMessage(p.ctx as Ctx, env.from, env.msg);
+    (p.node as Node).onMessage(p.ctx as Ctx, from, ev.a as Message);
   }
 
   // ---------------------------------------------------------------- connections
@@ -661,12 +682,12 @@ export class World {
   connect(p: Proc, to: NodeId, channel: string): void {
     if (this.network.mode !== "tcp") return;
     assert(to !== p.id, `${p.id} cannot connect to itself`);
-    this.proc(to);
+    const target = this.proc(to);
     const key = pairKey(p.id, to, channel);
     if (this.conns.has(key)) return;
-    const c = new Conn(key, p.id, to, channel, this.time, p.inc);
+    const c = new Conn(key, p, target, channel, this.time, p.inc);
     this.conns.set(key, c);
-    this.schedule(new Ev(Kind.Syn, to, 0, c, null), this.time + drawLatency(this.network.latency, this.net));
+    this.schedule(new Ev(Kind.Syn, target, 0, c, null), this.time + drawLatency(this.network.latency, this.net));
   }
 
   private synArrived(c: Conn): void {
@@ -696,7 +717,7 @@ export class World {
 
   private notify(p: Proc, peer: NodeId, channel: string, up: boolean, reason: string, at: number, c: Conn): void {
     const change: ConnectionChange = { peer, channel, up, reason };
-    this.schedule(new Ev(Kind.Conn, p.id, p.inc, change, c), at);
+    this.schedule(new Ev(Kind.Conn, p, p.inc, change, c), at);
   }
 
   private connChanged(ev: Ev): void {
@@ -798,12 +819,12 @@ export class World {
     p.timers.set(name, gen);
     // Local time runs at (1e6 + drift) / 1e6 of virtual time, so a local delay takes less or more virtual time.
     const real = p.driftPpm === 0 ? delayUs : Math.ceil((delayUs * 1_000_000) / (1_000_000 + p.driftPpm));
-    this.schedule(new Ev(Kind.Timer, p.id, p.inc, name, gen), this.time + real);
+    this.schedule(new Ev(Kind.Timer, p, p.inc, name, gen), this.time + real);
   }
 
   private fireTimer(ev: Ev): void {
     const name = ev.a as string;
-    const p = this.procs.get(ev.node) as Proc;
+    const p = ev.proc as Proc;
     if (!p.alive || p.inc !== ev.inc || p.timers.get(name) !== ev.b) return;
     if (p.paused) {
       p.deferred.push(ev);
@@ -835,17 +856,17 @@ export class World {
   fsync(p: Proc, file: string, tag: string): void {
     const ticket = p.disk.fsyncTicket(file);
     const op: DiskOp = { file, length: ticket.length, ticket, atomicId: 0, tag, applied: false };
-    this.schedule(new Ev(Kind.Disk, p.id, p.inc, op, null), this.diskLatency(p));
+    this.schedule(new Ev(Kind.Disk, p, p.inc, op, null), this.diskLatency(p));
   }
 
   writeAtomic(p: Proc, file: string, records: readonly TraceValue[], tag: string): void {
     const atomicId = p.disk.writeAtomic(file, records);
     const op: DiskOp = { file, length: records.length, ticket: null, atomicId, tag, applied: false };
-    this.schedule(new Ev(Kind.Disk, p.id, p.inc, op, null), this.diskLatency(p));
+    this.schedule(new Ev(Kind.Disk, p, p.inc, op, null), this.diskLatency(p));
   }
 
   private diskDone(ev: Ev): void {
-    const p = this.procs.get(ev.node) as Proc;
+    const p = ev.proc as Proc;
     if (!p.alive || p.inc !== ev.inc) return;
     const op = ev.a as DiskOp;
     if (!op.applied) {
