@@ -14,7 +14,7 @@ import type { Decision, Via, Vote } from "../txn/decision.js";
 import { traceTx } from "../txn/events.js";
 import { parseBegin } from "../txn/input.js";
 import { keyOf, parseKey } from "../txn/keys.js";
-import { TX_LOG, forceRecord, readTxLog } from "../txn/log.js";
+import { TX_LOG, forceRecord, readTxLog, durableRecord } from "../txn/log.js";
 import type { ThreePcConfig } from "./config.js";
 import { decisionMessage, type ThreePcMessage } from "./messages.js";
 import { TerminationRound, type RoundStep } from "./termination.js";
@@ -128,10 +128,7 @@ export class ThreePcCoordinator implements Node<ThreePcMessage, TraceValue> {
   }
 
   onDiskDone(ctx: Ctx, done: DiskDone): void {
-    assert(done.file === TX_LOG, `unexpected disk completion on ${done.file}`);
-    const { kind, tx } = parseKey(done.tag, RECS);
-    const t = this.txs.get(tx);
-    assert(t !== undefined, `log record for an unknown tx ${tx}`);
+    const { kind, tx, t } = durableRecord(done, RECS, this.txs);
     switch (kind) {
       case "start":
         if (t.phase !== "starting") return;

@@ -10,7 +10,7 @@ import type { Decision, Via, Vote } from "../txn/decision.js";
 import { traceTx } from "../txn/events.js";
 import { parseBegin } from "../txn/input.js";
 import { keyOf, parseKey } from "../txn/keys.js";
-import { TX_LOG, forceRecord, readTxLog } from "../txn/log.js";
+import { TX_LOG, forceRecord, readTxLog, durableRecord } from "../txn/log.js";
 import type { TwoPcConfig } from "./config.js";
 import { decisionMessage, type TwoPcMessage } from "./messages.js";
 
@@ -105,10 +105,7 @@ export class TwoPcCoordinator implements Node<TwoPcMessage, TraceValue> {
   }
 
   onDiskDone(ctx: Ctx, done: DiskDone): void {
-    assert(done.file === TX_LOG, `unexpected disk completion on ${done.file}`);
-    const { kind, tx } = parseKey(done.tag, RECS);
-    const t = this.txs.get(tx);
-    assert(t !== undefined, `log record for an unknown tx ${tx}`);
+    const { kind, tx, t } = durableRecord(done, RECS, this.txs);
     switch (kind) {
       case "start":
         if (t.phase !== "starting") return;

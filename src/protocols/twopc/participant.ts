@@ -12,7 +12,7 @@ import { COORDINATOR } from "../txn/cluster.js";
 import type { Decision, Via, Vote } from "../txn/decision.js";
 import { traceTx } from "../txn/events.js";
 import { keyOf, parseKey } from "../txn/keys.js";
-import { TX_LOG, forceRecord, readTxLog } from "../txn/log.js";
+import { forceRecord, readTxLog, durableRecord } from "../txn/log.js";
 import { votesNo } from "../txn/votes.js";
 import type { TwoPcConfig } from "./config.js";
 import type { PeerAnswer, TwoPcMessage } from "./messages.js";
@@ -110,10 +110,7 @@ export class TwoPcParticipant implements Node<TwoPcMessage, TraceValue> {
   }
 
   onDiskDone(ctx: Ctx, done: DiskDone): void {
-    assert(done.file === TX_LOG, `unexpected disk completion on ${done.file}`);
-    const { kind, tx } = parseKey(done.tag, RECS);
-    const t = this.txs.get(tx);
-    assert(t !== undefined, `log record for an unknown tx ${tx}`);
+    const { kind, tx, t } = durableRecord(done, RECS, this.txs);
     switch (kind) {
       case "prepared":
         // An ABORT that arrived while `prepared` was being forced already settled the tx: no vote then.

@@ -3,8 +3,8 @@
  * to disk before the node acts on it (the textbook force-write before replying).
  */
 import { assert } from "../../sim/assert.js";
-import type { DiskContext } from "../../sim/node.js";
-import { keyOf } from "./keys.js";
+import type { DiskContext, DiskDone } from "../../sim/node.js";
+import { keyOf, parseKey } from "./keys.js";
 
 /** The single log file of a coordinator or participant. */
 export const TX_LOG = "txlog";
@@ -34,4 +34,13 @@ export function readTxLog<K extends string>(disk: DiskContext, kinds: readonly K
     byTx.set(tx, recs);
   }
   return [...byTx.entries()].sort(([a], [b]) => a - b).map(([tx, recs]) => ({ tx, recs }));
+}
+
+/** A forced record became durable: which record, for which transaction, and that transaction's state. */
+export function durableRecord<K extends string, T>(done: DiskDone, kinds: readonly K[], txs: ReadonlyMap<number, T>): { kind: K; tx: number; t: T } {
+  assert(done.file === TX_LOG, `unexpected disk completion on ${done.file}`);
+  const { kind, tx } = parseKey(done.tag, kinds);
+  const t = txs.get(tx);
+  assert(t !== undefined, `log record for an unknown tx ${tx}`);
+  return { kind, tx, t };
 }
