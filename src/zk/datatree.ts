@@ -1,0 +1,317 @@
+import { assert, assertNever } from "../sim/assert.js";
+import { OPEN_ACL_UNSAFE, READ_ACL_UNSAFE, type Acl } from "./acl.js";
+import { ERR, type ErrCode } from "./errors.js";
+import { ephemeralKind, clientEphemeralOwner, type EphemeralKind } from "./ephemeral-type.js";
+import { JavaHashSet } from "./java-hash-set.js";
+import { int32TwiceMinus } from "./java-int.js";
+import { basename, rawParent } from "./path.js";
+import { createStat, zeroStat, type Stat, type StatPersisted } from "./stat.js";
+import type { Txn, TxnHeader } from "./txn.js";
+import type { WatchTrigger } from "./watch-trigger.js";
+
+/** A znode as DataTree keeps it (`DataNode`). */
+export type ZNode = {
+  data: Uint8Array | null;
+  acl: readonly Acl[];
+  readonly stat: StatPersisted;
+  /** Child names in Java HashSet order (DataNode starts it with `new HashSet<>(8)`). */
+  readonly children: JavaHashSet;
+};
+
+export type DataTreeOptions = {
+  /** `zookeeper.extendedTypesEnabled`: TTL nodes exist only with it on (default off). */
+  readonly extendedTypesEnabled: boolean;
+};
+
+/** What applying one txn gave (`DataTree.ProcessTxnResult`). */
+export type TxnResult = {
+  readonly err: ErrCode | 0;
+  /** The created path (suffixed for sequential nodes) or the path acted on. */
+  readonly path: string | null;
+  /** create2/container/TTL creates, setData and setACL return a stat. */
+  readonly stat: Stat | null;
+  readonly multi: readonly TxnResult[] | null;
+};
+
+export const SPECIAL_PATHS: readonly string[] = Object.freeze(["/", "/zookeeper", "/zookeeper/quota", "/zookeeper/config"]);
+
+const newNode = (data: Uint8Array | null, acl: readonly Acl[], stat: StatPersisted): ZNode => ({
+  data,
+  acl,
+  stat,
+  children: new JavaHashSet(8),
+});
+
+/**
+ * The replicated data tree (`server/DataTree`, `server/DataNode`): pure state, changed only by
+ * `apply` with a txn, its zxid and its time. The root is stored once under "/"; DataTree also aliases
+ * it under "" (a root child's parent), which `node("")` honours and `nodeCount` counts.
+ */
+export class DataTree {
+  readonly extendedTypesEnabled: boolean;
+  private readonly nodes = new Map<string, ZNode>();
+  /** Per-session ephemeral paths, each a Java HashSet (DataTree.ephemerals). */
+  private readonly ephemerals = new Map<bigint, JavaHashSet>();
+  private readonly containers = new Set<string>();
+  private readonly ttls = new Set<string>();
+  private lastZxid = 0n;
+
+  constructor(options: DataTreeOptions = { extendedTypesEnabled: false }) {
+    this.extendedTypesEnabled = options.extendedTypesEnabled;
+    // The DataTree constructor: empty data (not null), all-zero stats, world:anyone:cdrwa.
+    const root = newNode(new Uint8Array(0), OPEN_ACL_UNSAFE, zeroStat());
+    const proc = newNode(new Uint8Array(0), OPEN_ACL_UNSAFE, zeroStat());
+    const quota = newNode(new Uint8Array(0), OPEN_ACL_UNSAFE, zeroStat());
+    root.children.add("zookeeper");
+    proc.children.add("quota");
+    this.nodes.set("/", root);
+    this.nodes.set("/zookeeper", proc);
+    this.nodes.set("/zookeeper/quota", quota);
+    // addConfigNode: /zookeeper/config is read-only to the world (ZOOKEEPER-2014), set through
+    // setACL(…, -1), which is why its aversion reads -1 on a fresh server.
+    proc.children.add("config");
+    const config = newNode(new Uint8Array(0), READ_ACL_UNSAFE, zeroStat());
+    config.stat.aversion = -1;
+    this.nodes.set("/zookeeper/config", config);
+  }
+
+  /** The node at a path ("" is the root, as DataTree's alias). */
+  node(path: string): ZNode | undefined {
+    return this.nodes.get(path === "" ? "/" : path);
+  }
+
+  /** `DataTree.isSpecialPath`: these four can never be deleted. */
+  isSpecialPath(path: string): boolean {
+    return SPECIAL_PATHS.includes(path);
+  }
+
+  /** `DataTree.getNodeCount`: the path map's size, which holds the root twice. */
+  get nodeCount(): number {
+    return this.nodes.size + 1;
+  }
+
+  /** The zxid of the last applied txn (`lastProcessedZxid`). */
+  get lastProcessedZxid(): bigint {
+    return this.lastZxid;
+  }
+
+  kindOf(n: ZNode): EphemeralKind {
+    return ephemeralKind(n.stat.ephemeralOwner, this.extendedTypesEnabled);
+  }
+
+  /** `DataNode.copyStat`: shown cversion = 2 × stored − numChildren; encoded owners shown as 0. */
+  statOf(n: ZNode): Stat {
+    const numChildren = n.children.size;
+    return {
+      czxid: n.stat.czxid,
+      mzxid: n.stat.mzxid,
+      ctime: n.stat.ctime,
+      mtime: n.stat.mtime,
+      version: n.stat.version,
+      cversion: int32TwiceMinus(n.stat.cversion, numChildren),
+      aversion: n.stat.aversion,
+      ephemeralOwner: clientEphemeralOwner(n.stat.ephemeralOwner, this.extendedTypesEnabled),
+      dataLength: n.data === null ? 0 : n.data.length,
+      numChildren,
+      pzxid: n.stat.pzxid,
+    };
+  }
+
+  /** Every path, sorted (for dumps, models and tests; ZooKeeper's own order is a hash map's). */
+  paths(): string[] {
+    return [...this.nodes.keys()].sort();
+  }
+
+  /** A session's ephemerals in the order getEphemerals and closeSession use (a HashSet clone). */
+  ephemeralsOf(sessionId: bigint): string[] {
+    return this.ephemeralSetOf(sessionId).values();
+  }
+
+  /** `DataTree.getEphemerals(sessionId)`: a clone of the session's set, or a new empty HashSet. */
+  ephemeralSetOf(sessionId: bigint): JavaHashSet {
+    return this.ephemerals.get(sessionId)?.clone() ?? new JavaHashSet();
+  }
+
+  /**
+   * Sessions with an ephemerals entry, ascending. Like DataTree's map, a session stays listed after
+   * deleting its last ephemeral, until the session closes (the 4lw `dump` count shows this).
+   */
+  sessionsWithEphemerals(): bigint[] {
+    return [...this.ephemerals.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  }
+
+  /** `getEphemeralsCount` (mntr zk_ephemerals_count). */
+  get ephemeralCount(): number {
+    let n = 0;
+    for (const set of this.ephemerals.values()) n += set.size;
+    return n;
+  }
+
+  /** Container paths, sorted (DataTree keeps a concurrent set with no useful order). */
+  containerPaths(): string[] {
+    return [...this.containers].sort();
+  }
+
+  ttlPaths(): string[] {
+    return [...this.ttls].sort();
+  }
+
+  /**
+   * `DataTree.processTxn`. Returns what the txn did and the watch triggers it fired, in DataTree's
+   * order. Errors inside a txn that prep accepted are bugs in zksim, except a closeSession's
+   * NoNode, which DataTree ignores too.
+   */
+  apply(hdr: TxnHeader, txn: Txn): { result: TxnResult; triggers: WatchTrigger[] } {
+    assert(hdr.zxid > this.lastZxid, `txn zxid 0x${hdr.zxid.toString(16)} not after 0x${this.lastZxid.toString(16)}`);
+    const triggers: WatchTrigger[] = [];
+    const result = this.applyOne(hdr, txn, triggers);
+    this.lastZxid = hdr.zxid;
+    return { result, triggers };
+  }
+
+  private applyOne(hdr: TxnHeader, txn: Txn, out: WatchTrigger[]): TxnResult {
+    const ok = (path: string | null, stat: Stat | null): TxnResult => ({ err: 0, path, stat, multi: null });
+    switch (txn.type) {
+      case "createSession":
+        return ok(null, null);
+      case "closeSession":
+        this.killSession(hdr.sessionId, hdr.zxid, txn.paths, out);
+        return ok(null, null);
+      case "create": {
+        const n = this.createNode(txn.path, txn.data, txn.acl, txn.ephemeralOwner, txn.parentCVersion, hdr.zxid, hdr.timeMs, out);
+        return ok(txn.path, txn.kind === "create" ? null : this.statOf(n));
+      }
+      case "delete":
+        this.deleteNode(txn.path, hdr.zxid, out);
+        return ok(txn.path, null);
+      case "setData":
+        return ok(txn.path, this.setData(txn.path, txn.data, txn.version, hdr.zxid, hdr.timeMs, out));
+      case "setACL":
+        return ok(txn.path, this.setAcl(txn.path, txn.acl, txn.version));
+      case "check":
+        return ok(txn.path, null);
+      case "error":
+        return { err: txn.code, path: null, stat: null, multi: null };
+      case "multi":
+        return { err: 0, path: null, stat: null, multi: this.applyMulti(hdr, txn.txns, out) };
+      default:
+        return assertNever(txn, "txn");
+    }
+  }
+
+  /**
+   * A multi is all or nothing: if prep put an error in it, nothing applies and the results are
+   * ErrorResult(0) before the failed op, its code at it, and RuntimeInconsistency after it
+   * (DataTree.processTxn, case multi).
+   */
+  private applyMulti(hdr: TxnHeader, txns: readonly Txn[], out: WatchTrigger[]): TxnResult[] {
+    const failedAt = txns.findIndex((t) => t.type === "error");
+    if (failedAt >= 0) {
+      return txns.map((t, i) => {
+        const err = i < failedAt ? 0 : t.type === "error" ? t.code : ERR.RuntimeInconsistency;
+        return { err, path: null, stat: null, multi: null };
+      });
+    }
+    return txns.map((t) => {
+      assert(t.type !== "multi" && t.type !== "createSession" && t.type !== "closeSession", "multi holds only node ops");
+      return this.applyOne(hdr, t, out);
+    });
+  }
+
+  /** `DataTree.createNode`. */
+  private createNode(
+    path: string,
+    data: Uint8Array | null,
+    acl: readonly Acl[],
+    ephemeralOwner: bigint,
+    parentCVersionIn: number,
+    zxid: bigint,
+    timeMs: number,
+    out: WatchTrigger[],
+  ): ZNode {
+    const parentName = rawParent(path);
+    const childName = basename(path);
+    const parent = this.node(parentName);
+    assert(parent !== undefined, `create ${path}: prep let a txn through with no parent`);
+    assert(!parent.children.has(childName), `create ${path}: prep let a txn through for an existing node`);
+    const parentCVersion = parentCVersionIn === -1 ? (parent.stat.cversion + 1) | 0 : parentCVersionIn;
+    // Only a larger cversion moves the parent's cversion and pzxid: a replay after a fuzzy snapshot
+    // must not roll them back (DataTree.createNode).
+    if (parentCVersion > parent.stat.cversion) {
+      parent.stat.cversion = parentCVersion;
+      parent.stat.pzxid = zxid;
+    }
+    const child = newNode(data, acl, createStat(zxid, timeMs, ephemeralOwner));
+    parent.children.add(childName);
+    this.nodes.set(path, child);
+    const kind = this.kindOf(child);
+    if (kind === "CONTAINER") this.containers.add(path);
+    else if (kind === "TTL") this.ttls.add(path);
+    else if (ephemeralOwner !== 0n) {
+      let set = this.ephemerals.get(ephemeralOwner);
+      if (set === undefined) {
+        set = new JavaHashSet();
+        this.ephemerals.set(ephemeralOwner, set);
+      }
+      set.add(path);
+    }
+    out.push({ manager: "data", path, event: "NodeCreated" });
+    out.push({ manager: "child", path: parentName === "" ? "/" : parentName, event: "NodeChildrenChanged" });
+    return child;
+  }
+
+  /** `DataTree.deleteNode`: the parent's pzxid only moves forward; its stored cversion stays. */
+  private deleteNode(path: string, zxid: bigint, out: WatchTrigger[]): boolean {
+    const parentName = rawParent(path);
+    const parent = this.node(parentName);
+    if (parent === undefined) return false;
+    parent.children.delete(basename(path));
+    if (zxid > parent.stat.pzxid) parent.stat.pzxid = zxid;
+    const node = this.nodes.get(path);
+    if (node === undefined) return false;
+    this.nodes.delete(path);
+    const kind = this.kindOf(node);
+    if (kind === "CONTAINER") this.containers.delete(path);
+    else if (kind === "TTL") this.ttls.delete(path);
+    else if (node.stat.ephemeralOwner !== 0n) this.ephemerals.get(node.stat.ephemeralOwner)?.delete(path);
+    out.push({ manager: "data", path, event: "NodeDeleted" });
+    out.push({ manager: "child", path, event: "NodeDeleted" });
+    out.push({ manager: "child", path: parentName === "" ? "/" : parentName, event: "NodeChildrenChanged" });
+    return true;
+  }
+
+  /** `DataTree.setData`: the txn carries the new version; data may be identical and still bumps it. */
+  private setData(path: string, data: Uint8Array | null, version: number, zxid: bigint, timeMs: number, out: WatchTrigger[]): Stat {
+    const n = this.nodes.get(path);
+    assert(n !== undefined, `setData ${path}: prep let a txn through for a missing node`);
+    n.data = data;
+    n.stat.mtime = timeMs;
+    n.stat.mzxid = zxid;
+    n.stat.version = version;
+    out.push({ manager: "data", path, event: "NodeDataChanged" });
+    return this.statOf(n);
+  }
+
+  /** `DataTree.setACL`: aversion only, and no watch fires. */
+  private setAcl(path: string, acl: readonly Acl[], version: number): Stat {
+    const n = this.nodes.get(path);
+    assert(n !== undefined, `setACL ${path}: prep let a txn through for a missing node`);
+    n.stat.aversion = version;
+    n.acl = acl;
+    return this.statOf(n);
+  }
+
+  /**
+   * `DataTree.killSession`: deletes the paths the closeSession txn lists, then any ephemeral of the
+   * session the txn missed; all at the txn's zxid. Missing nodes are skipped, as DataTree logs and
+   * ignores their NoNodeException.
+   */
+  private killSession(sessionId: bigint, zxid: bigint, paths: readonly string[], out: WatchTrigger[]): void {
+    const local = this.ephemerals.get(sessionId);
+    this.ephemerals.delete(sessionId);
+    for (const p of paths) this.deleteNode(p, zxid, out);
+    if (local === undefined) return;
+    for (const p of paths) local.delete(p);
+    for (const p of local.values()) this.deleteNode(p, zxid, out);
+  }
+}
