@@ -20,19 +20,38 @@ const TWO_53 = 2 ** 53;
 /**
  * A named, seeded stream of integers. Streams are derived from (seed, name), so drawing from one
  * (say a new client's `node/c4`) never shifts another (`net`). Only integers come out.
+ *
+ * seedrandom (alea) turns (seed, name) into the generator's 128-bit state; the draws themselves come
+ * from sfc32 (Chris Doty-Humphrey's small fast counting generator), which uses integer arithmetic
+ * only: no floating point sits between the seed and a draw, and a draw costs a few instructions.
  */
 export class Stream {
   readonly name: string;
-  private readonly prng: seedrandom.PRNG;
+  private a: number;
+  private b: number;
+  private c: number;
+  private d: number;
 
   constructor(seed: number | string, name: string) {
     this.name = name;
-    this.prng = seedrandom.alea(`zksim:${seed}:${name}`);
+    const init = seedrandom.alea(`zksim:${seed}:${name}`);
+    this.a = init.int32();
+    this.b = init.int32();
+    this.c = init.int32();
+    this.d = 1;
+    // Warm-up rounds, as sfc32's author recommends, so nearby seeds diverge at once.
+    for (let i = 0; i < 12; i++) this.u32();
   }
 
   /** A uniform 32-bit unsigned integer. */
   u32(): number {
-    return this.prng.int32() >>> 0;
+    const t = (((this.a + this.b) | 0) + this.d) | 0;
+    this.d = (this.d + 1) | 0;
+    this.a = this.b ^ (this.b >>> 9);
+    this.b = (this.c + (this.c << 3)) | 0;
+    this.c = (this.c << 21) | (this.c >>> 11);
+    this.c = (this.c + t) | 0;
+    return t >>> 0;
   }
 
   /** Uniform integer in [0, n), unbiased (rejection sampling), for 1 <= n <= 2^32. */

@@ -103,7 +103,7 @@ describe("2PC", () => {
     });
     expect(out.violations).toEqual([]);
     // Every participant voted yes, waited past its timeout, and stayed blocked while holding its locks.
-    expect(of(out.events, "blocked").map((e) => e["node"])).toEqual(["p1", "p2", "p3"]);
+    expect(of(out.events, "blocked").map((e) => e["node"]).sort()).toEqual(["p1", "p2", "p3"]);
     expect(of(out.events, "decide").every((e) => e.t > restartUs)).toBe(true);
     // Presumed abort: the recovering coordinator had no decision logged.
     expect(decisions(out.events)).toEqual({
