@@ -5,6 +5,7 @@ import { builtinRegistry } from "../scenario/builtins.js";
 import type { ProtocolPlugin } from "../scenario/plugin.js";
 import { VERSION } from "../version.js";
 import { listCommand, replayCommand, runCommand, schemaCommand, type Io } from "./commands.js";
+import { checkHistoryCommand, modelArg } from "./check-history.js";
 import { goldenCommand } from "./golden.js";
 import { showcaseCommand } from "./showcase.js";
 import { EXIT, type ExitCode } from "./exit.js";
@@ -54,6 +55,12 @@ export function program(plugins: readonly ProtocolPlugin<any>[], setExit: (code:
   p.command("schema")
     .description("print the JSON Schema of scenario files (for editor autocompletion)")
     .action(() => setExit(schemaCommand(io, registry)));
+
+  p.command("check-history")
+    .description("check a Jepsen-style history (JSON Lines of invoke/ok/fail/info) for linearizability; exit 0 linearizable, 1 not")
+    .argument("<file>", "the history, one event per line")
+    .requiredOption("--model <model>", "the object's sequential specification: register | cas-register", modelArg)
+    .action((file: string, flags: { model: ReturnType<typeof modelArg> }) => setExit(checkHistoryCommand(io, file, flags.model)));
 
   p.command("showcase")
     .description("the story `npm start` tells: 2PC blocks when its coordinator dies, 3PC does not, and 3PC splits under a partition")
