@@ -270,6 +270,8 @@ export class ThreePcParticipant implements Node<ThreePcMessage, TraceValue> {
 
   /** Acts on what this participant's termination round says. */
   private step(ctx: Ctx, t: PartTx, s: RoundStep): void {
+    // A decision being forced (from the coordinator, or an earlier round) makes any round moot.
+    if (t.decision !== null) return;
     switch (s.kind) {
       case "pending":
         return;
@@ -292,6 +294,9 @@ export class ThreePcParticipant implements Node<ThreePcMessage, TraceValue> {
     t.phase = "deciding";
     t.decision = d;
     t.via = via;
+    // The round is over once a decision is being forced; its timer must not decide again.
+    t.round = null;
+    ctx.cancelTimer(keyOf("term", t.tx));
     forceRecord(ctx.disk, t.tx, d);
   }
 
