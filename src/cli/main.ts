@@ -6,6 +6,8 @@ import type { ProtocolPlugin } from "../scenario/plugin.js";
 import { VERSION } from "../version.js";
 import { listCommand, replayCommand, runCommand, schemaCommand, type Io } from "./commands.js";
 import { checkHistoryCommand, modelArg } from "./check-history.js";
+import { durationArg, fuzzCommand, positiveArg, shardArg, type FuzzFlags } from "./fuzz-command.js";
+import { shrinkCommand } from "./shrink-command.js";
 import { goldenCommand } from "./golden.js";
 import { showcaseCommand } from "./showcase.js";
 import { EXIT, type ExitCode } from "./exit.js";
@@ -61,6 +63,27 @@ export function program(plugins: readonly ProtocolPlugin<any>[], setExit: (code:
     .argument("<file>", "the history, one event per line")
     .requiredOption("--model <model>", "the object's sequential specification: register | cas-register", modelArg)
     .action((file: string, flags: { model: ReturnType<typeof modelArg> }) => setExit(checkHistoryCommand(io, file, flags.model)));
+
+  p.command("fuzz")
+    .description("fuzz a scenario over seeds with a seeded nemesis; ends with: runs=N failures=F first_failing_seed=S|none repro=PATH|none")
+    .argument("<scenario>", "a scenario file, or a name from `zksim list` (e.g. fuzz/3pc-fuzz)")
+    .requiredOption("--runs <n>", "how many seeds, from --seed-start", positiveArg)
+    .option("--seed-start <s>", "the first seed (default 0)", seedArg)
+    .option("--workers <k>", "worker threads (default: os.availableParallelism()); results do not depend on it", positiveArg)
+    .option("--shard <i/n>", "run only the seeds s with (s mod n) + 1 = i", shardArg)
+    .option("--time-budget <seconds>", "hand out no more seeds after this much wall time", positiveArg)
+    .option("--out <dir>", "where repro files go (default fuzz-out/)")
+    .option("--no-shrink", "do not shrink failures")
+    .option("--fault-window <duration>", "faults fall in [0, this] (default: 60% of run.until)", durationArg)
+    .option("--lost-tail", "let disk faults lose fsynced records (a disk that lies about fsync)")
+    .option("--verbose", "print every seed with its drawn fault settings")
+    .action(async (scenario: string, flags: FuzzFlags) => setExit(await fuzzCommand(io, registry, scenario, flags, process.stdout.isTTY === true)));
+
+  p.command("shrink")
+    .description("shrink a failing repro: fewer faults, a shorter run, fewer transactions, the same failure")
+    .argument("<repro>", "a repro file written by `zksim fuzz` or `zksim run --repro-out`")
+    .option("--out <file>", "where the shrunk repro goes (default: beside it, .shrunk.json)")
+    .action(async (repro: string, flags: { out?: string }) => setExit(await shrinkCommand(io, registry, repro, flags)));
 
   p.command("showcase")
     .description("the story `npm start` tells: 2PC blocks when its coordinator dies, 3PC does not, and 3PC splits under a partition")

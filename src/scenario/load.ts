@@ -34,6 +34,8 @@ export interface Scenario {
   readonly params: unknown;
   readonly nodes: readonly NodeSpec[];
   readonly seed: number;
+  /** The fault settings a fuzz run drew (repro files carry them), traced at the start of the run. */
+  readonly nemesis: string | null;
   readonly network: Partial<NetworkConfig>;
   readonly disk: Partial<DiskConfig>;
   readonly inputs: readonly ScheduledInput[];
@@ -140,6 +142,7 @@ function parseScenario(source: Source, raw: unknown, registry: ProtocolRegistry)
     params: params.data,
     nodes,
     seed: s.seed,
+    nemesis: s.nemesis ?? null,
     network: s.network as Partial<NetworkConfig>,
     disk: s.disk as Partial<DiskConfig>,
     inputs: s.inputs.map((i) => ({ atUs: i.at, node: i.node, input: i.value as ScheduledInput["input"] })),

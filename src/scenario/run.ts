@@ -21,6 +21,8 @@ export interface ScenarioRunOptions {
   readonly faults?: readonly Fault[];
   readonly stopOnViolation?: boolean;
   readonly buggify?: boolean;
+  /** The fault settings the fuzzer drew for this seed (overrides the scenario's `nemesis:`). */
+  readonly nemesis?: string;
   /** More checkers to run beside the protocol's own. */
   readonly checkers?: readonly Checker[];
   /** Sees every event (progress displays, reports). */
@@ -72,6 +74,8 @@ export function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): Scenari
   });
 
   world.trace({ type: "scenario", name: s.name, protocol: s.plugin.name, seed, nodes: s.nodes.map((n) => n.id) });
+  const nemesis = opts.nemesis ?? s.nemesis;
+  if (nemesis !== null) world.trace({ type: "nemesis", settings: nemesis });
   for (const n of s.nodes) world.addNode(n.id, n.factory);
   for (const inp of [...s.inputs, ...s.plugin.inputs(s.params, new Stream(seed, "workload"))]) {
     world.at(inp.atUs, () => world.input(inp.node, inp.input));

@@ -56,6 +56,7 @@ export const scenarioBaseSchema = z.strictObject({
   protocol: z.string().min(1),
   module: z.string().min(1).optional().meta({ description: "A JS module (relative to this file) exporting `plugin`: a user protocol" }),
   seed: z.number().int().min(0).default(1),
+  nemesis: z.string().optional().meta({ description: "The fault settings a fuzz run drew for its seed (zksim fuzz writes it; traced first)" }),
   params: z.record(z.string(), json).default({}),
   network: networkSchema.prefault({}),
   disk: diskSchema.prefault({}),
