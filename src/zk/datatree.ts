@@ -5,6 +5,7 @@ import { ephemeralKind, clientEphemeralOwner, type EphemeralKind } from "./ephem
 import { JavaHashSet } from "./java-hash-set.js";
 import { int32TwiceMinus } from "./java-int.js";
 import { basename, rawParent } from "./path.js";
+import { LIMIT_NODE, parseStatsTrack, QUOTA_ROOT, QuotaRoots, quotaStatPath, STAT_NODE, statsTrackText, statsValue } from "./quota.js";
 import { createStat, zeroStat, type Stat, type StatPersisted } from "./stat.js";
 import type { Txn, TxnHeader } from "./txn.js";
 import type { WatchTrigger } from "./watch-trigger.js";
@@ -21,6 +22,8 @@ export type ZNode = {
 export type DataTreeOptions = {
   /** `zookeeper.extendedTypesEnabled`: TTL nodes exist only with it on (default off). */
   readonly extendedTypesEnabled: boolean;
+  /** `zookeeper.enforceQuota`: hard quota limits refuse writes (default off). */
+  readonly enforceQuota?: boolean;
 };
 
 /** What applying one txn gave (`DataTree.ProcessTxnResult`). */
@@ -49,15 +52,19 @@ const newNode = (data: Uint8Array | null, acl: readonly Acl[], stat: StatPersist
  */
 export class DataTree {
   readonly extendedTypesEnabled: boolean;
+  readonly enforceQuota: boolean;
   private readonly nodes = new Map<string, ZNode>();
   /** Per-session ephemeral paths, each a Java HashSet (DataTree.ephemerals). */
   private readonly ephemerals = new Map<bigint, JavaHashSet>();
   private readonly containers = new Set<string>();
   private readonly ttls = new Set<string>();
   private lastZxid = 0n;
+  /** Paths that have a quota (DataTree.pTrie). */
+  readonly quotaRoots = new QuotaRoots();
 
   constructor(options: DataTreeOptions = { extendedTypesEnabled: false }) {
     this.extendedTypesEnabled = options.extendedTypesEnabled;
+    this.enforceQuota = options.enforceQuota ?? false;
     // The DataTree constructor: empty data (not null), all-zero stats, world:anyone:cdrwa.
     const root = newNode(new Uint8Array(0), OPEN_ACL_UNSAFE, zeroStat());
     const proc = newNode(new Uint8Array(0), OPEN_ACL_UNSAFE, zeroStat());
@@ -255,6 +262,12 @@ export class DataTree {
       }
       set.add(path);
     }
+    if (parentName.startsWith(QUOTA_ROOT)) {
+      const quotaFor = parentName.slice(QUOTA_ROOT.length);
+      if (childName === LIMIT_NODE) this.quotaRoots.add(quotaFor);
+      if (childName === STAT_NODE) this.recountQuota(quotaFor);
+    }
+    this.updateQuotaStat(path, data?.length ?? 0, 1);
     out.push({ manager: "data", path, event: "NodeCreated" });
     out.push({ manager: "child", path: parentName === "" ? "/" : parentName, event: "NodeChildrenChanged" });
     return child;
@@ -274,6 +287,8 @@ export class DataTree {
     if (kind === "CONTAINER") this.containers.delete(path);
     else if (kind === "TTL") this.ttls.delete(path);
     else if (node.stat.ephemeralOwner !== 0n) this.ephemerals.get(node.stat.ephemeralOwner)?.delete(path);
+    if (parentName.startsWith("/zookeeper") && basename(path) === LIMIT_NODE) this.quotaRoots.delete(parentName.slice(QUOTA_ROOT.length));
+    this.updateQuotaStat(path, -(node.data?.length ?? 0), -1);
     out.push({ manager: "data", path, event: "NodeDeleted" });
     out.push({ manager: "child", path, event: "NodeDeleted" });
     out.push({ manager: "child", path: parentName === "" ? "/" : parentName, event: "NodeChildrenChanged" });
@@ -284,12 +299,43 @@ export class DataTree {
   private setData(path: string, data: Uint8Array | null, version: number, zxid: bigint, timeMs: number, out: WatchTrigger[]): Stat {
     const n = this.nodes.get(path);
     assert(n !== undefined, `setData ${path}: prep let a txn through for a missing node`);
+    this.updateQuotaStat(path, (data?.length ?? 0) - (n.data?.length ?? 0), 0);
     n.data = data;
     n.stat.mtime = timeMs;
     n.stat.mzxid = zxid;
     n.stat.version = version;
     out.push({ manager: "data", path, event: "NodeDataChanged" });
     return this.statOf(n);
+  }
+
+  /** `DataTree.updateQuotaStat` for a change at `path`: the deepest quota root's stats node, in place. */
+  private updateQuotaStat(path: string, bytesDiff: number, countDiff: number): void {
+    const root = this.quotaRoots.maxPrefix(path);
+    if (root === null) return;
+    const stat = this.nodes.get(quotaStatPath(root));
+    if (stat === undefined) return; // DataTree logs "Missing count node for stat" and goes on
+    const track = parseStatsTrack(new TextDecoder().decode(stat.data ?? new Uint8Array(0)));
+    track.set("count", statsValue(track, "count") + BigInt(countDiff));
+    track.set("bytes", statsValue(track, "bytes") + BigInt(bytesDiff));
+    stat.data = new TextEncoder().encode(statsTrackText(track));
+  }
+
+  /** `DataTree.updateQuotaForPath`: the subtree's node count (itself included) and data bytes. */
+  private recountQuota(path: string): void {
+    const stat = this.nodes.get(quotaStatPath(path));
+    if (stat === undefined) return;
+    let count = 0n;
+    let bytes = 0n;
+    const stack = [path];
+    while (stack.length > 0) {
+      const p = stack.pop() ?? "";
+      const n = this.nodes.get(p);
+      if (n === undefined) continue;
+      count += 1n;
+      bytes += BigInt(n.data?.length ?? 0);
+      for (const c of n.children.values()) stack.push(p === "/" ? `/${c}` : `${p}/${c}`);
+    }
+    stat.data = new TextEncoder().encode(statsTrackText(new Map([["count", count], ["bytes", bytes]])));
   }
 
   /** `DataTree.setACL`: aversion only, and no watch fires. */

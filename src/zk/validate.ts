@@ -6,6 +6,7 @@ import { CONTAINER_EPHEMERAL_OWNER, ephemeralKind, ttlEphemeralOwner, ttlValid }
 import { ERR, zkError, type ErrCode, type ZkError } from "./errors.js";
 import { int32Inc } from "./java-int.js";
 import { pathError, sequenceSuffix } from "./path.js";
+import { quotaExceeded } from "./quota-check.js";
 import type { ChangeRecord, PendingChanges } from "./pending-changes.js";
 import { createStat } from "./stat.js";
 import type { CreateTxnKind, Txn, TxnHeader } from "./txn.js";
@@ -106,7 +107,7 @@ function prepareOne(tree: DataTree, pending: PendingChanges, req: Exclude<WriteR
     case "deleteContainer":
       return prepareDeleteContainer(tree, pending, req.path, ctx);
     case "setData":
-      return prepareSetData(pending, req, ctx);
+      return prepareSetData(tree, pending, req, ctx);
     case "setACL": {
       if (pathError(req.path) !== null) return failed(ERR.BadArguments);
       // fixupACL runs before the node is looked up: InvalidACL wins over NoNode.
@@ -167,7 +168,7 @@ function prepareCreate(tree: DataTree, pending: PendingChanges, req: CreateReque
   if (pathError(path) !== null) return failed(ERR.BadArguments);
   if (pending.record(path) !== null) return failed(ERR.NodeExists);
   if (ephemeralKind(parent.stat.ephemeralOwner, tree.extendedTypesEnabled) === "NORMAL") return failed(ERR.NoChildrenForEphemerals);
-  // Quota: only enforced with zookeeper.enforceQuota, which zksim does not model yet.
+  if (quotaExceeded(tree, path, req.data?.length ?? 0, 1)) return failed(ERR.QuotaExceeded);
   const newCversion = int32Inc(parent.stat.cversion);
   const owner = mode.container ? CONTAINER_EPHEMERAL_OWNER : mode.ttl ? ttlEphemeralOwner(req.ttlMs) : mode.ephemeral ? ctx.sessionId : 0n;
   const kind: CreateTxnKind = mode.container ? "createContainer" : mode.ttl ? "createTTL" : req.withStat === true ? "create2" : "create";
@@ -226,11 +227,12 @@ function prepareDeleteContainer(tree: DataTree, pending: PendingChanges, path: s
   return { ok: true, txn: { type: "delete", path } };
 }
 
-function prepareSetData(pending: PendingChanges, req: SetDataRequest, ctx: PrepContext): OpOutcome {
+function prepareSetData(tree: DataTree, pending: PendingChanges, req: SetDataRequest, ctx: PrepContext): OpOutcome {
   if (pathError(req.path) !== null) return failed(ERR.BadArguments);
   const rec = pending.record(req.path);
   if (rec?.stat == null) return failed(ERR.NoNode);
   if (!ctx.checkAcl(rec.acl, PERM.WRITE, req.path)) return failed(ERR.NoAuth);
+  if (quotaExceeded(tree, req.path, (req.data?.length ?? 0) - (rec.data?.length ?? 0), 0)) return failed(ERR.QuotaExceeded);
   const v = checkAndIncVersion(rec.stat.version, req.version);
   if (v === null) return failed(ERR.BadVersion);
   pending.add({ ...rec, zxid: ctx.zxid, stat: { ...rec.stat, version: v, mtime: ctx.timeMs, mzxid: ctx.zxid }, data: req.data });
