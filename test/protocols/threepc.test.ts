@@ -2,52 +2,14 @@
 // crashed coordinator, safety under crash-only faults, and the partition that splits the decision.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkEvents, type Violation } from "../../src/check/checker.js";
 import { threepcPlugin } from "../../src/scenario/plugins/threepc.js";
 import { terminationRule } from "../../src/protocols/threepc/termination.js";
-import { Stream } from "../../src/sim/random.js";
-import type { TraceEvent } from "../../src/sim/trace.js";
-import { World } from "../../src/sim/world.js";
+import type { Violation } from "../../src/check/checker.js";
+import type { World } from "../../src/sim/world.js";
+import { NODES, after, decisions, of, runPlugin, sendOf } from "./txn-world.js";
 
-const PARTICIPANTS = ["p1", "p2", "p3"] as const;
-const NODES = ["coord", ...PARTICIPANTS] as const;
-
-interface Outcome {
-  readonly events: readonly TraceEvent[];
-  readonly violations: readonly Violation[];
-  readonly metrics: Readonly<Record<string, number>>;
-}
-
-/** A 3PC world built from the plugin, as `zksim run` builds it; `script` adds faults before the run. */
-function run3pc(rawParams: unknown, untilUs: number, script: (w: World) => void = () => undefined, seed = 1): Outcome {
-  const params = threepcPlugin.params.parse(rawParams);
-  const world = new World({ seed, network: { latency: { dist: "uniform", minUs: 1000, maxUs: 3000 } }, trace: { sink: { kind: "memory" } } });
-  const nodes = threepcPlugin.nodes(params);
-  for (const n of nodes) world.addNode(n.id, n.factory);
-  for (const i of threepcPlugin.inputs(params, new Stream(seed, "workload"))) world.at(i.atUs, () => world.input(i.node, i.input));
-  script(world);
-  for (const n of nodes) world.start(n.id);
-  world.run({ untilUs });
-  const events = world.traceLines().map((l) => JSON.parse(l) as TraceEvent);
-  const collector = threepcPlugin.metrics?.(params);
-  events.forEach((e, i) => collector?.onEvent(e, i));
-  return { events, violations: checkEvents(threepcPlugin.checkers(params), events), metrics: collector?.result(world.now) ?? {} };
-}
-
-/** Runs `fault` once, right after the `count`-th event matching `match` (as a scenario trigger does). */
-function after(w: World, match: (e: TraceEvent) => boolean, count: number, fault: () => void): void {
-  let seen = 0;
-  w.observe((e) => {
-    if (match(e) && ++seen === count) w.after(0, fault);
-  });
-}
-
-const sendOf = (type: string, to?: string) => (e: TraceEvent) =>
-  e.type === "send" && (e["msg"] as { type?: string }).type === type && (to === undefined || e["to"] === to);
-const of = (events: readonly TraceEvent[], type: string) => events.filter((e) => e.type === type);
-/** `node tx` -> `decision via`, e.g. { "p1 1": "commit coordinator" }. */
-const decisions = (events: readonly TraceEvent[]): Record<string, string> =>
-  Object.fromEntries(of(events, "decide").map((e) => [`${e["node"]} ${e["tx"]}`, `${e["decision"]} ${e["via"]}`]));
+const run3pc = (rawParams: unknown, untilUs: number, script?: (w: World) => void, seed?: number) =>
+  runPlugin(threepcPlugin, rawParams, untilUs, script, seed);
 
 describe("3PC", () => {
   it("commits every transaction everywhere with 6 messages per participant", () => {

@@ -2,52 +2,12 @@
 // crash, cooperative termination, and atomicity under random crash schedules.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkEvents, type Violation } from "../../src/check/checker.js";
 import { twopcPlugin } from "../../src/scenario/plugins/twopc.js";
-import { Stream } from "../../src/sim/random.js";
-import type { TraceEvent } from "../../src/sim/trace.js";
-import { World } from "../../src/sim/world.js";
+import type { World } from "../../src/sim/world.js";
+import { NODES, after, decisions, of, runPlugin, sendOf } from "./txn-world.js";
 
-const PARTICIPANTS = ["p1", "p2", "p3"] as const;
-const NODES = ["coord", ...PARTICIPANTS] as const;
-
-interface Outcome {
-  readonly events: readonly TraceEvent[];
-  readonly violations: readonly Violation[];
-  readonly metrics: Readonly<Record<string, number>>;
-  readonly sha256: string | null;
-}
-
-/** A 2PC world built from the plugin, as `zksim run` builds it; `script` adds faults before the run. */
-function run2pc(rawParams: unknown, untilUs: number, script: (w: World) => void = () => undefined, seed = 1): Outcome {
-  const params = twopcPlugin.params.parse(rawParams);
-  const world = new World({ seed, network: { latency: { dist: "uniform", minUs: 1000, maxUs: 3000 } }, trace: { sink: { kind: "memory" } } });
-  const nodes = twopcPlugin.nodes(params);
-  for (const n of nodes) world.addNode(n.id, n.factory);
-  for (const i of twopcPlugin.inputs(params, new Stream(seed, "workload"))) world.at(i.atUs, () => world.input(i.node, i.input));
-  script(world);
-  for (const n of nodes) world.start(n.id);
-  const reason = world.run({ untilUs });
-  const events = world.traceLines().map((l) => JSON.parse(l) as TraceEvent);
-  const collector = twopcPlugin.metrics?.(params);
-  events.forEach((e, i) => collector?.onEvent(e, i));
-  const metrics = collector?.result(world.now) ?? {};
-  return { events, violations: checkEvents(twopcPlugin.checkers(params), events), metrics, sha256: world.end(reason).sha256 };
-}
-
-/** Runs `fault` once, right after the `count`-th event matching `match` (as a scenario trigger does). */
-function after(w: World, match: (e: TraceEvent) => boolean, count: number, fault: () => void): void {
-  let seen = 0;
-  w.observe((e) => {
-    if (match(e) && ++seen === count) w.after(0, fault);
-  });
-}
-
-const sendOf = (type: string) => (e: TraceEvent) => e.type === "send" && (e["msg"] as { type?: string }).type === type;
-const of = (events: readonly TraceEvent[], type: string) => events.filter((e) => e.type === type);
-/** `node tx` -> `decision via`, e.g. { "p1 1": "commit coordinator" }. */
-const decisions = (events: readonly TraceEvent[]): Record<string, string> =>
-  Object.fromEntries(of(events, "decide").map((e) => [`${e["node"]} ${e["tx"]}`, `${e["decision"]} ${e["via"]}`]));
+const run2pc = (rawParams: unknown, untilUs: number, script?: (w: World) => void, seed?: number) =>
+  runPlugin(twopcPlugin, rawParams, untilUs, script, seed);
 
 describe("2PC", () => {
   it("commits every transaction everywhere with 4 messages per participant (PREPARE, VOTE, COMMIT, ACK)", () => {

@@ -5,12 +5,10 @@ import type { ThreePcConfig } from "../../protocols/threepc/config.js";
 import { ThreePcCoordinator } from "../../protocols/threepc/coordinator.js";
 import { ThreePcParticipant } from "../../protocols/threepc/participant.js";
 import { COORDINATOR, participantIds } from "../../protocols/txn/cluster.js";
-import type { Message, NodeFactory } from "../../sim/node.js";
-import type { TraceValue } from "../../sim/trace.js";
 import type { NodeSpec, ProtocolPlugin } from "../plugin.js";
 import { txnMetrics } from "./txn-metrics.js";
 import { describeTxnEvent } from "./txn-story.js";
-import { beginInputs, checkNoVotes, noVotesParam, participantsParam, period, transactionsParam } from "./txn-params.js";
+import { beginInputs, checkNoVotes, txnNodeSpecs, noVotesParam, participantsParam, period, transactionsParam } from "./txn-params.js";
 
 /** 3PC params; every field has a default. */
 export const threepcParams = z
@@ -51,12 +49,11 @@ export const threepcPlugin: ProtocolPlugin<ThreePcParams> = {
   params: threepcParams,
   nodes(params: ThreePcParams): readonly NodeSpec[] {
     const cfg = threepcConfig(params);
-    const coordinator: NodeFactory<Message, TraceValue> = () => new ThreePcCoordinator(cfg);
-    const participant: NodeFactory<Message, TraceValue> = (id) => new ThreePcParticipant(id, cfg);
-    return [
-      { id: COORDINATOR, role: "coordinator", factory: coordinator },
-      ...cfg.participants.map((id) => ({ id, role: "participant", factory: participant })),
-    ];
+    return txnNodeSpecs(
+      cfg.participants,
+      () => new ThreePcCoordinator(cfg),
+      (id) => new ThreePcParticipant(id, cfg),
+    );
   },
   inputs: (params) => beginInputs(params.transactions),
   checkers: () => [atomicityChecker()],

@@ -5,12 +5,10 @@ import type { TwoPcConfig } from "../../protocols/twopc/config.js";
 import { TwoPcCoordinator } from "../../protocols/twopc/coordinator.js";
 import { TwoPcParticipant } from "../../protocols/twopc/participant.js";
 import { COORDINATOR, participantIds } from "../../protocols/txn/cluster.js";
-import type { Message, NodeFactory } from "../../sim/node.js";
-import type { TraceValue } from "../../sim/trace.js";
 import type { NodeSpec, ProtocolPlugin } from "../plugin.js";
 import { txnMetrics } from "./txn-metrics.js";
 import { describeTxnEvent } from "./txn-story.js";
-import { beginInputs, checkNoVotes, noVotesParam, participantsParam, period, transactionsParam } from "./txn-params.js";
+import { beginInputs, checkNoVotes, txnNodeSpecs, noVotesParam, participantsParam, period, transactionsParam } from "./txn-params.js";
 
 /** 2PC params; every field has a default. */
 export const twopcParams = z
@@ -47,12 +45,11 @@ export const twopcPlugin: ProtocolPlugin<TwoPcParams> = {
   params: twopcParams,
   nodes(params: TwoPcParams): readonly NodeSpec[] {
     const cfg = twopcConfig(params);
-    const coordinator: NodeFactory<Message, TraceValue> = () => new TwoPcCoordinator(cfg);
-    const participant: NodeFactory<Message, TraceValue> = (id) => new TwoPcParticipant(id, cfg);
-    return [
-      { id: COORDINATOR, role: "coordinator", factory: coordinator },
-      ...cfg.participants.map((id) => ({ id, role: "participant", factory: participant })),
-    ];
+    return txnNodeSpecs(
+      cfg.participants,
+      () => new TwoPcCoordinator(cfg),
+      (id) => new TwoPcParticipant(id, cfg),
+    );
   },
   inputs: (params) => beginInputs(params.transactions),
   checkers: () => [atomicityChecker()],

@@ -3,7 +3,9 @@ import { z } from "zod";
 import { COORDINATOR } from "../../protocols/txn/cluster.js";
 import type { BeginInput } from "../../protocols/txn/input.js";
 import type { NoVote } from "../../protocols/txn/votes.js";
-import type { ScheduledInput } from "../plugin.js";
+import type { Message, NodeFactory, NodeId } from "../../sim/node.js";
+import type { TraceValue } from "../../sim/trace.js";
+import type { NodeSpec, ScheduledInput } from "../plugin.js";
 import { duration } from "../schema-types.js";
 
 /** A timeout or period: a duration that is not zero (a zero retry period would spin at one instant). */
@@ -43,4 +45,13 @@ export function beginInputs(t: TransactionsParam): ScheduledInput[] {
     const input: BeginInput = { type: "begin", tx: i + 1 };
     return { atUs: t.start + i * t.every, node: COORDINATOR, input };
   });
+}
+
+/** The nodes of an atomic-commit cluster: the coordinator, then the participants in order. */
+export function txnNodeSpecs(
+  participants: readonly NodeId[],
+  coordinator: NodeFactory<Message, TraceValue>,
+  participant: NodeFactory<Message, TraceValue>,
+): NodeSpec[] {
+  return [{ id: COORDINATOR, role: "coordinator", factory: coordinator }, ...participants.map((id) => ({ id, role: "participant", factory: participant }))];
 }
