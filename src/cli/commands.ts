@@ -5,7 +5,10 @@ import { firstDivergence, loadRepro, makeRepro, writeRepro } from "../fuzz/repro
 import { InputError } from "../scenario/errors.js";
 import { loadScenarioFile } from "../scenario/load.js";
 import type { ProtocolRegistry } from "../scenario/plugin.js";
-import { runScenario } from "../scenario/run.js";
+import { runScenario, type ScenarioRunResult } from "../scenario/run.js";
+import { renderReport } from "../report/report.js";
+import { TimelineBuilder } from "../report/timeline.js";
+import { prepareReportDir, writeReport } from "../report/write.js";
 import { scenarioJsonSchema } from "../scenario/schema.js";
 import { canonicalLine, type TraceEvent } from "../sim/trace.js";
 import { EXIT, type ExitCode } from "./exit.js";
@@ -25,19 +28,29 @@ export interface RunFlags {
   readonly quiet?: boolean;
   readonly json?: boolean;
   readonly stopOnViolation?: boolean;
+  /** Write index.html, report.md, summary.json and trace.jsonl into this directory. */
+  readonly report?: string;
 }
 
 export async function runCommand(io: Io, registry: ProtocolRegistry, scenarioArg: string, flags: RunFlags): Promise<ExitCode> {
   const scenario = await loadScenarioFile(resolveScenario(scenarioArg), registry);
   const story = collectStory(scenario.plugin.describe?.bind(scenario.plugin));
   const stopOnViolation = flags.stopOnViolation ?? scenario.run.stopOnViolation;
+  const report = reportTarget(flags.report, flags.trace);
+  const storyObserver = flags.quiet || flags.json ? undefined : story.observer;
   const r = runScenario(scenario, {
     ...(flags.seed !== undefined && { seed: flags.seed }),
-    sink: flags.trace ? { kind: "file", path: flags.trace } : { kind: "none" },
+    sink: report ? { kind: "file", path: report.tracePath } : flags.trace ? { kind: "file", path: flags.trace } : { kind: "none" },
     lineDigests: flags.reproOut !== undefined,
     stopOnViolation,
-    observer: flags.quiet || flags.json ? undefined : story.observer,
+    observer: report
+      ? (e, i) => {
+          storyObserver?.(e);
+          report.timeline.onEvent(e, i);
+        }
+      : storyObserver,
   });
+  if (report) finishReport(report, r, "run");
   if (flags.reproOut) writeRepro(flags.reproOut, makeRepro(r, flags.reproOut, "zksim run", { buggify: false, stopOnViolation }));
   if (flags.json) {
     io.out(
@@ -59,23 +72,30 @@ export async function runCommand(io: Io, registry: ProtocolRegistry, scenarioArg
   } else if (!flags.quiet) io.out(renderSummary(r, story.lines()));
   if (flags.quiet || flags.json) io.out(`${finalLine(r)}\n`);
   if (flags.reproOut && !flags.quiet && !flags.json) io.out(chalk.dim(`repro written to ${flags.reproOut} (zksim replay ${flags.reproOut})\n`));
+  if (report && !flags.quiet && !flags.json) io.out(chalk.dim(`report written to ${report.dir}/index.html\n`));
   return r.result === "pass" ? EXIT.pass : EXIT.fail;
 }
 
-export async function replayCommand(io: Io, registry: ProtocolRegistry, path: string, flags: { trace?: string }): Promise<ExitCode> {
+export async function replayCommand(io: Io, registry: ProtocolRegistry, path: string, flags: { trace?: string; report?: string }): Promise<ExitCode> {
   const repro = await loadRepro(path, registry);
   const f = repro.file;
+  const report = reportTarget(flags.report, flags.trace);
   const r = runScenario(repro.scenario, {
     seed: f.seed,
     buggify: f.buggify,
     stopOnViolation: f.stopOnViolation,
     lineDigests: true,
-    sink: flags.trace ? { kind: "file", path: flags.trace } : { kind: "none" },
+    sink: report ? { kind: "file", path: report.tracePath } : flags.trace ? { kind: "file", path: flags.trace } : { kind: "none" },
+    ...(report && { observer: report.timeline.onEvent }),
   });
   io.out(`${finalLine(r)}\n`);
   const sameHash = r.summary.sha256 === f.expected.traceSha256;
   const want = f.expected.violations.map((v) => `${v.invariant}@${v.eventIndex}`).join(",");
   const got = r.violations.map((v) => `${v.invariant}@${v.eventIndex}`).join(",");
+  if (report) {
+    finishReport(report, r, "replay", sameHash && want === got);
+    io.out(`report written to ${report.dir}/index.html\n`);
+  }
   if (sameHash && want === got) {
     io.out(
       `reproduced: trace_sha256 and ${f.expected.violations.length === 0 ? "the absence of violations" : `violation${f.expected.violations.length > 1 ? "s" : ""} ${want}`} match ${path}\n`,
@@ -95,6 +115,24 @@ export async function replayCommand(io: Io, registry: ProtocolRegistry, path: st
     }
   }
   return EXIT.fail;
+}
+
+interface ReportTarget {
+  readonly dir: string;
+  /** Where the run streams its trace: the report's trace.jsonl, or the --trace file when both are given. */
+  readonly tracePath: string;
+  readonly timeline: TimelineBuilder;
+}
+
+function reportTarget(dir: string | undefined, trace: string | undefined): ReportTarget | null {
+  if (dir === undefined) return null;
+  const inDir = prepareReportDir(dir);
+  return { dir, tracePath: trace ?? inDir, timeline: new TimelineBuilder() };
+}
+
+function finishReport(t: ReportTarget, r: ScenarioRunResult, source: "run" | "replay", reproduced?: boolean): void {
+  const { texts } = renderReport({ source, run: r, timeline: t.timeline.finish(), finalLine: finalLine(r), ...(reproduced !== undefined && { reproduced }) });
+  writeReport(t.dir, texts, t.tracePath);
 }
 
 /** Re-runs to fetch one line of the trace without keeping the whole trace in memory. */

@@ -41,12 +41,14 @@ export function program(plugins: readonly ProtocolPlugin<any>[], setExit: (code:
     .option("--stop-on-violation", "end the run at the first violation")
     .option("--quiet", "print only the final line")
     .option("--json", "print the result as one JSON object, then the final line")
+    .option("--report <dir>", "write a report: index.html (space-time diagram), report.md, summary.json, trace.jsonl")
     .action(async (scenario: string, flags) => setExit(await runCommand(io, registry, scenario, flags)));
 
   p.command("replay")
     .description("re-run a repro file; exit 0 when the trace hash and violations are reproduced exactly")
     .argument("<repro>", "a repro file written by `zksim run --repro-out` or `zksim fuzz`")
     .option("--trace <file>", "write the replayed trace to this file")
+    .option("--report <dir>", "write a report of the replay: index.html, report.md, summary.json, trace.jsonl")
     .action(async (repro: string, flags) => setExit(await replayCommand(io, registry, repro, flags)));
 
   p.command("list")
