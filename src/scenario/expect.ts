@@ -37,6 +37,9 @@ export class ExpectationWatch {
     });
     if (this.expect.endReason !== undefined) {
       out.push({ ok: reason === this.expect.endReason, text: `run ends by ${this.expect.endReason} (ended by ${reason})` });
+    } else if (reason === "event-budget" || reason === "time-bound") {
+      // Running out of budget is a livelock or a runaway unless the scenario says it expects one.
+      out.push({ ok: false, text: `run ends within its budget (ended by ${reason}; expect endReason: ${reason} if that is the story)` });
     }
     for (const w of this.wanted) {
       out.push({ ok: w.firstIndex >= 0, text: `trace has ${w.text}${w.firstIndex >= 0 ? ` (event ${w.firstIndex})` : " (never seen)"}` });

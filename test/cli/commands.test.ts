@@ -83,3 +83,17 @@ describe("list, schema, help", () => {
     }
   });
 });
+
+describe("budgets", () => {
+  it("a run that exhausts its event budget fails unless the scenario expects it", () => {
+    const dir = tempDir();
+    const base = "description: a budget too small for the story\nprotocol: twopc\nparams: { transactions: { count: 5 } }\nrun: { until: 5s, maxEvents: 50 }\n";
+    const f = join(dir, "budget.yaml");
+    writeFileSync(f, base);
+    const r = zksim(["run", f]);
+    expect(r.stdout).toMatch(/✗ run ends within its budget \(ended by event-budget/);
+    expect(r.code).toBe(1);
+    writeFileSync(f, `${base}expect: { endReason: event-budget }\n`);
+    expect(zksim(["run", f]).code).toBe(0);
+  });
+});
