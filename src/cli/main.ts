@@ -10,6 +10,7 @@ import { durationArg, fuzzCommand, positiveArg, shardArg, type FuzzFlags } from 
 import { shrinkCommand } from "./shrink-command.js";
 import { goldenCommand } from "./golden.js";
 import { showcaseCommand } from "./showcase.js";
+import { shellCommand, type ShellFlags } from "./shell.js";
 import { EXIT, type ExitCode } from "./exit.js";
 
 const io: Io = {
@@ -90,6 +91,13 @@ export function program(plugins: readonly ProtocolPlugin<any>[], setExit: (code:
   p.command("showcase")
     .description("the story `npm start` tells: 2PC blocks when its coordinator dies, 3PC does not, and 3PC splits under a partition")
     .action(async () => setExit(await showcaseCommand(io, registry)));
+
+  p.command("shell")
+    .description("zkCli.sh on a simulated ZooKeeper: zkCli commands plus advance MS, crash 1, restart 1, status, 4lw 1 WORD; reads stdin")
+    .option("--servers <n>", "how many servers (only 1, a standalone server, for now)", positiveArg)
+    .option("--seed <n>", "seed (default 0)", seedArg)
+    .option("--cfg <file>", "zoo.cfg lines for the server (tickTime, min/maxSessionTimeout, clientPort, extendedTypesEnabled, enforceQuota, superDigest)")
+    .action(async (flags: ShellFlags) => setExit(await shellCommand(io, flags)));
 
   p.command("golden", { hidden: true })
     .description("check (or with --update rewrite) the golden trace hash of every scenario")

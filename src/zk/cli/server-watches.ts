@@ -28,6 +28,15 @@ export class ServerWatches {
     this.table.clear();
   }
 
+  /** How many paths this session watches here (for the `wchs` four-letter word). */
+  get size(): number {
+    return this.table.size;
+  }
+
+  paths(): string[] {
+    return [...this.table.keys()];
+  }
+
   /**
    * `WatchManager.triggerWatch` for this session's watcher: true when it is notified. Recursive
    * entries on the path or an ancestor match every event but NodeChildrenChanged; others match only

@@ -1,0 +1,395 @@
+import type { NodeId } from "../../sim/node.js";
+import type { TraceEvent, TraceValue } from "../../sim/trace.js";
+import type { World } from "../../sim/world.js";
+import type { Acl } from "../acl.js";
+import {
+  illegalArgument,
+  isAlive,
+  keeperFailure,
+  okResult,
+  type AddWatchMode,
+  type ClientInfo,
+  type ClientState,
+  type EventType,
+  type KeeperState,
+  type MultiDelete,
+  type WatchedEvent,
+  type WatcherType,
+  type ZkClientApi,
+  type ZkResult,
+} from "../cli/client-api.js";
+import { ClientWatches } from "../cli/client-watches.js";
+import { createModeInfo } from "../create-mode.js";
+import { ERR, type ErrCode } from "../errors.js";
+import { createPathError, pathError } from "../path.js";
+import type { ClientOp, WhoAmIEntry } from "../server/messages.js";
+import { fromWire, toWire } from "../server/wire.js";
+import type { Stat } from "../stat.js";
+import type { WriteRequest } from "../validate.js";
+import type { ClientInput } from "./client-node.js";
+
+export type SimClientOptions = {
+  readonly world: World;
+  /** The client node this library drives (built with `clientNode`). */
+  readonly clientId: NodeId;
+  /** Connect-string address -> server node; any other address never answers. */
+  readonly servers: ReadonlyMap<string, NodeId>;
+  readonly host: string;
+  /** The session timeout the client asks for (zkCli: 30000). */
+  readonly sessionTimeoutMs?: number;
+  /** How long (virtual) a call waits for its reply before failing with ConnectionLoss. */
+  readonly requestTimeoutMs?: number;
+  /** The server's `jute.maxbuffer` (default 0xfffff): a longer request packet drops the connection. */
+  readonly juteMaxBufferBytes?: number;
+};
+
+type Reply = { readonly zxid: string; readonly err: number; readonly body: TraceValue };
+
+type Report =
+  | { readonly kind: "state"; readonly state: "SyncConnected" | "Disconnected" | "Expired" }
+  | { readonly kind: "reply"; readonly xid: number; readonly reply: Reply }
+  | { readonly kind: "watch"; readonly event: EventType; readonly path: string };
+
+const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
+
+/** Length of a create/setData request packet as jute serializes it (see StoreClient). */
+function packetBytes(path: string, data: Uint8Array | null, acl: readonly Acl[] | null, extra: number): number {
+  const aclBytes = acl === null ? 0 : 4 + acl.reduce((n, a) => n + 4 + 4 + utf8Length(a.id.scheme) + 4 + utf8Length(a.id.id), 0);
+  return 8 + 4 + utf8Length(path) + 4 + (data?.length ?? 0) + aclBytes + extra;
+}
+
+/**
+ * The client library (`org.apache.zookeeper.ZooKeeper` with its ZKWatchManager) over a simulated
+ * world: each call hands its request to the client node (`world.input`) and runs the world until the
+ * reply arrives, so a synchronous zkCli call advances virtual time. What the client node hears
+ * (`zk-client-*` trace events) is handled in arrival order: watch notifications reach the default
+ * watcher before the reply of the write that fired them, as the server sends them first.
+ */
+export class SimClient implements ZkClientApi {
+  private readonly opts: SimClientOptions;
+  private readonly world: World;
+  private current: ClientState = "CONNECTING";
+  private nextXid = 1;
+  private authFailPending = false;
+  private everConnected = false;
+  /** The last zxid a reply carried (setWatches' relativeZxid). */
+  private lastZxid = 0n;
+  private readonly inbox: Report[] = [];
+  private readonly watches = new ClientWatches();
+  private watcher: (e: WatchedEvent) => void = () => undefined;
+  host: string;
+
+  constructor(opts: SimClientOptions) {
+    this.opts = opts;
+    this.world = opts.world;
+    this.host = opts.host;
+    this.world.observe((e) => this.onTrace(e));
+    this.open(opts.host);
+  }
+
+  private onTrace(e: TraceEvent): void {
+    if (e["node"] !== this.opts.clientId) return;
+    switch (e.type) {
+      case "zk-client-state":
+        this.inbox.push({ kind: "state", state: e["state"] as "SyncConnected" | "Disconnected" | "Expired" });
+        return;
+      case "zk-client-reply":
+        this.inbox.push({ kind: "reply", xid: e["xid"] as number, reply: { zxid: e["zxid"] as string, err: e["err"] as number, body: e["body"] ?? null } });
+        return;
+      case "zk-client-watch":
+        this.inbox.push({ kind: "watch", event: e["event"] as EventType, path: e["path"] as string });
+        return;
+      default:
+        return;
+    }
+  }
+
+  state(): ClientState {
+    return this.current;
+  }
+
+  setDefaultWatcher(watcher: (e: WatchedEvent) => void): void {
+    this.watcher = watcher;
+  }
+
+  private input(i: ClientInput): void {
+    this.world.input(this.opts.clientId, i);
+  }
+
+  private event(state: KeeperState, type: EventType, path: string | null): void {
+    this.watcher({ state, type, path });
+  }
+
+  /** Hands everything the client node heard so far to the library, in order; returns the reply to `xid`. */
+  private drainInbox(xid: number | null): Reply | null {
+    let mine: Reply | null = null;
+    while (this.inbox.length > 0) {
+      const r = this.inbox.shift() as Report;
+      switch (r.kind) {
+        case "reply":
+          if (r.reply.err === 0 && BigInt(r.reply.zxid) > this.lastZxid) this.lastZxid = BigInt(r.reply.zxid);
+          if (r.xid === xid) mine = r.reply;
+          break;
+        case "watch":
+          if (this.watches.materialize(r.event, r.path)) this.event("SyncConnected", r.event, r.path);
+          break;
+        case "state":
+          this.onState(r.state);
+          break;
+      }
+    }
+    return mine;
+  }
+
+  private onState(state: "SyncConnected" | "Disconnected" | "Expired"): void {
+    if (state === "SyncConnected" && this.current === "CONNECTING" && this.everConnected) this.resendWatches();
+    if (state === "SyncConnected") {
+      this.current = "CONNECTED";
+      this.everConnected = true;
+    }
+    if (state === "Disconnected") this.current = "CONNECTING";
+    if (state === "Expired") {
+      this.current = "CLOSED";
+      this.watches.clear();
+    }
+    this.event(state, "None", null);
+  }
+
+  /** On reconnect to the same session, the watches it holds go back to the server (`primeConnection`). */
+  private resendWatches(): void {
+    const w = this.watches;
+    const op: ClientOp = {
+      op: "setWatches",
+      relativeZxid: this.lastZxid,
+      data: [...w.data],
+      exist: [...w.exist],
+      child: [...w.child],
+      persistent: [...w.persistent],
+      persistentRecursive: [...w.persistentRecursive],
+    };
+    this.input({ type: "request", xid: this.nextXid++, body: toWire(op) });
+  }
+
+  /** Runs virtual time (the shell's `advance`) and delivers what arrived meanwhile. */
+  pump(untilUs: number): void {
+    this.world.run({ untilUs });
+    this.drainInbox(null);
+  }
+
+  private waitFor(done: () => boolean, forMs: number): void {
+    this.world.run({ untilUs: this.world.now + forMs * 1000, stopWhen: done });
+  }
+
+  private open(host: string): void {
+    this.host = host;
+    this.watches.clear();
+    this.authFailPending = false;
+    this.everConnected = false;
+    this.current = "CONNECTING";
+    const server = this.opts.servers.get(host) ?? null;
+    this.input({ type: "open", server, timeoutMs: this.opts.sessionTimeoutMs ?? 30000 });
+    if (server === null) return;
+    this.waitFor(() => this.inbox.some((r) => r.kind === "state"), this.opts.requestTimeoutMs ?? 10000);
+    this.drainInbox(null);
+  }
+
+  connect(host: string): void {
+    if (isAlive(this.current)) this.close();
+    this.open(host);
+  }
+
+  /** `ZooKeeper.close`: a closeSession request (its ephemerals' events still reach us), then Closed. */
+  close(): void {
+    if (!isAlive(this.current)) return;
+    if (this.current === "CONNECTED") this.call({ op: "write", req: { type: "closeSession" } });
+    this.input({ type: "shutdown" });
+    this.drainInbox(null);
+    this.current = "CLOSED";
+    this.watches.clear();
+    this.event("Closed", "None", null);
+  }
+
+  /** Sends one request and runs the world until its reply, or ConnectionLoss after the request timeout. */
+  private call(op: ClientOp): Reply {
+    const xid = this.nextXid++;
+    this.input({ type: "request", xid, body: toWire(op) });
+    this.waitFor(() => this.inbox.some((r) => r.kind === "reply" && r.xid === xid), this.opts.requestTimeoutMs ?? 10000);
+    return this.drainInbox(xid) ?? { zxid: "0x0", err: ERR.ConnectionLoss, body: null };
+  }
+
+  /** `ClientCnxn.queuePacket`'s gate: a refused addauth fails the next request with AuthFailed. */
+  private gate(clientPath: string | null): ZkResult<never> | null {
+    if (this.authFailPending) {
+      this.authFailPending = false;
+      this.current = "AUTH_FAILED";
+      return keeperFailure(ERR.AuthFailed, clientPath);
+    }
+    switch (this.current) {
+      case "AUTH_FAILED":
+        return keeperFailure(ERR.AuthFailed, clientPath);
+      case "CLOSED":
+        return keeperFailure(ERR.SessionExpired, clientPath);
+      case "CONNECTED":
+      case "CONNECTEDREADONLY":
+        return null;
+      default:
+        return keeperFailure(ERR.ConnectionLoss, clientPath);
+    }
+  }
+
+  /** A packet over jute.maxbuffer: the server drops the connection; the client reconnects at once. */
+  private overMaxBuffer(packetLength: number): boolean {
+    if (packetLength <= (this.opts.juteMaxBufferBytes ?? 0xfffff)) return false;
+    this.event("Disconnected", "None", null);
+    this.event("SyncConnected", "None", null);
+    return true;
+  }
+
+  /** PathUtils.validatePath, then the connection gate, then the call. */
+  private checked<T>(path: string, call: () => ZkResult<T>): ZkResult<T> {
+    const bad = pathError(path);
+    if (bad !== null) return illegalArgument(bad);
+    return this.gate(path) ?? call();
+  }
+
+  private request<T>(op: ClientOp, path: string | null, ok: (body: TraceValue) => T): ZkResult<T> {
+    const r = this.call(op);
+    return r.err === 0 ? okResult(ok(r.body)) : keeperFailure(r.err as ErrCode, path);
+  }
+
+  private write<T>(req: WriteRequest, path: string | null, ok: (body: TraceValue) => T): ZkResult<T> {
+    return this.request({ op: "write", req }, path, ok);
+  }
+
+  create(path: string, data: Uint8Array | null, acl: readonly Acl[], flags: number, ttlMs: bigint): ZkResult<string> {
+    const mode = createModeInfo(flags);
+    const bad = createPathError(path, mode?.sequential ?? false);
+    if (bad !== null) return illegalArgument(bad);
+    if (acl.length === 0) return keeperFailure(ERR.InvalidACL, null); // ZooKeeper.validateACL
+    const gated = this.gate(path);
+    if (gated !== null) return gated;
+    if (this.overMaxBuffer(packetBytes(path, data, acl, mode?.ttl === true ? 12 : 4))) return keeperFailure(ERR.ConnectionLoss, path);
+    return this.write({ type: "create", path, data, acl, flags, ttlMs }, path, (b) => (b as string | null) ?? path);
+  }
+
+  delete(path: string, version: number): ZkResult<null> {
+    return this.checked(path, () => this.write({ type: "delete", path, version }, path, () => null));
+  }
+
+  setData(path: string, data: Uint8Array | null, version: number): ZkResult<Stat> {
+    return this.checked(path, () => {
+      if (this.overMaxBuffer(packetBytes(path, data, null, 4))) return keeperFailure(ERR.ConnectionLoss, path);
+      return this.write({ type: "setData", path, data, version }, path, (b) => fromWire<Stat>(b));
+    });
+  }
+
+  getData(path: string, watch: boolean): ZkResult<{ data: Uint8Array | null; stat: Stat }> {
+    return this.checked(path, () =>
+      this.request({ op: "getData", path, watch }, path, (b) => {
+        if (watch) this.watches.data.add(path);
+        return fromWire<{ data: Uint8Array | null; stat: Stat }>(b);
+      }),
+    );
+  }
+
+  exists(path: string, watch: boolean): ZkResult<Stat | null> {
+    return this.checked(path, () =>
+      this.request({ op: "exists", path, watch }, path, (b) => {
+        const stat = fromWire<Stat | null>(b);
+        if (watch) (stat === null ? this.watches.exist : this.watches.data).add(path);
+        return stat;
+      }),
+    );
+  }
+
+  getChildren(path: string, watch: boolean): ZkResult<{ children: readonly string[]; stat: Stat }> {
+    return this.checked(path, () =>
+      this.request({ op: "getChildren", path, watch }, path, (b) => {
+        if (watch) this.watches.child.add(path);
+        return fromWire<{ children: readonly string[]; stat: Stat }>(b);
+      }),
+    );
+  }
+
+  getAllChildrenNumber(path: string): ZkResult<number> {
+    return this.checked(path, () => this.request({ op: "getAllChildrenNumber", path }, path, (b) => b as number));
+  }
+
+  getEphemerals(prefixPath: string | null): ZkResult<readonly string[]> {
+    const prefix = prefixPath ?? "/";
+    return this.checked(prefix, () => this.request({ op: "getEphemerals", path: prefix }, prefix, (b) => b as string[]));
+  }
+
+  getACL(path: string): ZkResult<{ acl: readonly Acl[]; stat: Stat }> {
+    return this.checked(path, () => this.request({ op: "getACL", path }, path, (b) => fromWire<{ acl: readonly Acl[]; stat: Stat }>(b)));
+  }
+
+  setACL(path: string, acl: readonly Acl[], version: number): ZkResult<Stat> {
+    const bad = pathError(path);
+    if (bad !== null) return illegalArgument(bad);
+    if (acl.length === 0) return keeperFailure(ERR.InvalidACL, null);
+    const gated = this.gate(path);
+    if (gated !== null) return gated;
+    return this.write({ type: "setACL", path, acl, version }, path, (b) => fromWire<Stat>(b));
+  }
+
+  /** `ZooKeeper.getConfig`: getData of /zookeeper/config. */
+  getConfig(watch: boolean): ZkResult<{ data: Uint8Array | null; stat: Stat }> {
+    return this.getData("/zookeeper/config", watch);
+  }
+
+  /** deleteall's async multi: an invalid path fails the batch with BadArguments before sending. */
+  multi(ops: readonly MultiDelete[]): ZkResult<null> {
+    if (ops.some((o) => pathError(o.path) !== null)) return keeperFailure(ERR.BadArguments, null);
+    const gated = this.gate(null);
+    if (gated !== null) return gated;
+    return this.write({ type: "multi", ops }, null, () => null);
+  }
+
+  addWatch(path: string, mode: AddWatchMode): ZkResult<null> {
+    return this.checked(path, () =>
+      this.request({ op: "addWatch", path, mode }, path, () => {
+        (mode === "PERSISTENT" ? this.watches.persistent : this.watches.persistentRecursive).add(path);
+        return null;
+      }),
+    );
+  }
+
+  /** removeWatches: the server drops its entries first, then the client checks its own (see StoreClient). */
+  removeAllWatches(path: string, type: WatcherType, local: boolean): ZkResult<null> {
+    return this.checked(path, () => {
+      const r = this.call({ op: "removeWatches", path, type });
+      if (r.err !== 0 && r.err !== ERR.NoWatcher) return keeperFailure(r.err as ErrCode, path);
+      if (!this.watches.contains(path, type)) return keeperFailure(ERR.NoWatcher, path);
+      if (r.err !== 0 && !local) return keeperFailure(ERR.NoWatcher, path);
+      const events = this.watches.remove(path, type);
+      if (events === null) return keeperFailure(ERR.NoWatcher, path);
+      for (const e of events) this.event("SyncConnected", e, path);
+      return okResult(null);
+    });
+  }
+
+  reconfig(_joining: string | null, _leaving: string | null, _members: string | null, _fromConfig: bigint): ZkResult<string> {
+    const gated = this.gate(null);
+    return gated ?? this.request({ op: "reconfig" }, null, () => "");
+  }
+
+  sync(path: string): ZkResult<number> {
+    return this.checked(path, () => this.request({ op: "sync", path }, path, () => 0));
+  }
+
+  /** Fire and forget for the caller: a refusal is an AuthFailed event now and AuthFailed next request. */
+  addAuthInfo(scheme: string, auth: Uint8Array | null): void {
+    if (this.current !== "CONNECTED") return;
+    const r = this.call({ op: "addAuth", scheme, auth });
+    if (r.err !== ERR.AuthFailed) return;
+    this.authFailPending = true;
+    this.event("AuthFailed", "None", null);
+  }
+
+  whoAmI(): ZkResult<readonly ClientInfo[]> {
+    const gated = this.gate(null);
+    if (gated !== null) return gated;
+    return this.request({ op: "whoAmI" }, null, (b) => (b as WhoAmIEntry[]).map((e) => ({ authScheme: e.scheme, user: e.id })));
+  }
+}
