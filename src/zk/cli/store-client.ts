@@ -1,27 +1,29 @@
 import { PERM, type Acl, type AclHook, type Id } from "../acl.js";
-import { createModeInfo } from "../create-mode.js";
 import { ERR, type ErrCode } from "../errors.js";
-import { createPathError, pathError } from "../path.js";
+import { pathError } from "../path.js";
 import { exists, getAcl, getAllChildrenNumber, getChildren2, getData, getEphemerals } from "../reads.js";
 import type { Stat } from "../stat.js";
 import type { WriteOutcome, ZkStore } from "../store.js";
 import type { WriteRequest } from "../validate.js";
 import type { WatchTrigger } from "../watch-trigger.js";
 import {
-  illegalArgument,
   isAlive,
   keeperFailure,
   okResult,
   type AddWatchMode,
   type ClientInfo,
   type ClientState,
+  type EventType,
+  type KeeperState,
   type MultiDelete,
   type WatchedEvent,
   type WatcherType,
   type ZkClientApi,
   type ZkResult,
 } from "./client-api.js";
+import { GatedClient } from "./client-gate.js";
 import { ClientWatches } from "./client-watches.js";
+import { packetBytes } from "./packet-size.js";
 import { ServerWatches } from "./server-watches.js";
 import { authInfoOrder, digestId, sessionAclHook, userOf } from "./session-auth.js";
 
@@ -42,17 +44,6 @@ export type StoreClientOptions = {
   readonly juteMaxBufferBytes?: number;
 };
 
-const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
-
-/**
- * Length of a create/setData request packet as jute serializes it: the request header (xid, type),
- * then each string and buffer with a 4-byte length, ints and longs as 4 and 8 bytes.
- */
-function packetBytes(path: string, data: Uint8Array | null, acl: readonly Acl[] | null, extra: number): number {
-  const aclBytes = acl === null ? 0 : 4 + acl.reduce((n, a) => n + 4 + 4 + utf8Length(a.id.scheme) + 4 + utf8Length(a.id.id), 0);
-  return 8 + 4 + utf8Length(path) + 4 + (data?.length ?? 0) + aclBytes + extra;
-}
-
 /**
  * A synchronous in-process client over a ZkStore: the Java client's own checks (PathUtils, validateACL,
  * watch bookkeeping in ZKWatchManager) plus the server's per-session state (auth ids, the session's
@@ -60,13 +51,11 @@ function packetBytes(path: string, data: Uint8Array | null, acl: readonly Acl[] 
  * watcher while the write that caused them is applied, before it returns (the server sends them
  * before the reply). One session at a time, as a zkCli has.
  */
-export class StoreClient implements ZkClientApi {
+export class StoreClient extends GatedClient implements ZkClientApi {
   private readonly opts: StoreClientOptions;
-  private current: ClientState = "CONNECTING";
   private sessionId: bigint | null = null;
   private nextSessionId: bigint;
   private authIds: Id[] = [];
-  private authFailPending = false;
   private readonly serverData = new ServerWatches();
   private readonly serverChild = new ServerWatches();
   private readonly watches = new ClientWatches();
@@ -74,6 +63,7 @@ export class StoreClient implements ZkClientApi {
   host: string;
 
   constructor(opts: StoreClientOptions) {
+    super(opts.juteMaxBufferBytes ?? 0xfffff);
     this.opts = opts;
     this.nextSessionId = opts.firstSessionId;
     this.host = opts.host;
@@ -134,42 +124,11 @@ export class StoreClient implements ZkClientApi {
     this.serverData.clear();
     this.serverChild.clear();
     this.watches.clear();
-    this.watcher({ state: "Closed", type: "None", path: null });
+    this.event("Closed", "None", null);
   }
 
-  /**
-   * The client's gate before a request goes out (`ClientCnxn.queuePacket`, `conLossPacket`): a
-   * refused addauth fails the next request with AuthFailed and leaves the client AUTH_FAILED.
-   */
-  private gate(clientPath: string | null): ZkResult<never> | null {
-    if (this.authFailPending) {
-      this.authFailPending = false;
-      this.current = "AUTH_FAILED";
-      return keeperFailure(ERR.AuthFailed, clientPath);
-    }
-    switch (this.current) {
-      case "AUTH_FAILED":
-        return keeperFailure(ERR.AuthFailed, clientPath);
-      case "CLOSED":
-        return keeperFailure(ERR.SessionExpired, clientPath);
-      case "CONNECTED":
-      case "CONNECTEDREADONLY":
-        return null;
-      default:
-        return keeperFailure(ERR.ConnectionLoss, clientPath);
-    }
-  }
-
-  /**
-   * NIOServerCnxn.readLength refuses a packet longer than jute.maxbuffer by closing the connection:
-   * the client sees Disconnected, the request fails with ConnectionLoss, and the session reconnects
-   * at once (SyncConnected) with nothing applied and no zxid spent (transcript 78).
-   */
-  private overMaxBuffer(packetLength: number): boolean {
-    if (packetLength <= (this.opts.juteMaxBufferBytes ?? 0xfffff)) return false;
-    this.watcher({ state: "Disconnected", type: "None", path: null });
-    this.watcher({ state: "SyncConnected", type: "None", path: null });
-    return true;
+  protected event(state: KeeperState, type: EventType, path: string | null): void {
+    this.watcher({ state, type, path });
   }
 
   private write(req: WriteRequest): WriteOutcome {
@@ -224,13 +183,8 @@ export class StoreClient implements ZkClientApi {
   }
 
   create(path: string, data: Uint8Array | null, acl: readonly Acl[], flags: number, ttlMs: bigint): ZkResult<string> {
-    const mode = createModeInfo(flags);
-    const bad = createPathError(path, mode?.sequential ?? false);
-    if (bad !== null) return illegalArgument(bad);
-    if (acl.length === 0) return keeperFailure(ERR.InvalidACL, null); // ZooKeeper.validateACL
-    const gated = this.gate(path);
-    if (gated !== null) return gated;
-    if (this.overMaxBuffer(packetBytes(path, data, acl, mode?.ttl === true ? 12 : 4))) return keeperFailure(ERR.ConnectionLoss, path);
+    const refused = this.createRefusal(path, data, acl, flags);
+    if (refused !== null) return refused;
     const outcome = this.write({ type: "create", path, data, acl, flags, ttlMs });
     if (outcome.error !== null) return keeperFailure(outcome.error.code, path);
     return okResult(outcome.result.path ?? path);
@@ -254,14 +208,6 @@ export class StoreClient implements ZkClientApi {
     const n = this.store.tree.node(path);
     if (n === undefined) throw new Error(`no node ${path} after a successful write`);
     return this.store.tree.statOf(n);
-  }
-
-  /** PathUtils.validatePath, then the connection gate, then the call. */
-  private checked<T>(path: string, call: () => ZkResult<T>): ZkResult<T> {
-    const bad = pathError(path);
-    if (bad !== null) return illegalArgument(bad);
-    const gated = this.gate(path);
-    return gated ?? call();
   }
 
   private failWith<T>(code: ErrCode, path: string): ZkResult<T> {
@@ -324,11 +270,8 @@ export class StoreClient implements ZkClientApi {
   }
 
   setACL(path: string, acl: readonly Acl[], version: number): ZkResult<Stat> {
-    const bad = pathError(path);
-    if (bad !== null) return illegalArgument(bad);
-    if (acl.length === 0) return keeperFailure(ERR.InvalidACL, null);
-    const gated = this.gate(path);
-    if (gated !== null) return gated;
+    const refused = this.setAclRefusal(path, acl);
+    if (refused !== null) return refused;
     const outcome = this.write({ type: "setACL", path, acl, version });
     if (outcome.error !== null) return keeperFailure(outcome.error.code, path);
     return okResult(this.statAfterWrite(outcome, path));

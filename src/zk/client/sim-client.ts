@@ -3,7 +3,6 @@ import type { TraceEvent, TraceValue } from "../../sim/trace.js";
 import type { World } from "../../sim/world.js";
 import type { Acl } from "../acl.js";
 import {
-  illegalArgument,
   isAlive,
   keeperFailure,
   okResult,
@@ -18,10 +17,11 @@ import {
   type ZkClientApi,
   type ZkResult,
 } from "../cli/client-api.js";
+import { GatedClient } from "../cli/client-gate.js";
 import { ClientWatches } from "../cli/client-watches.js";
-import { createModeInfo } from "../create-mode.js";
+import { packetBytes } from "../cli/packet-size.js";
 import { ERR, type ErrCode } from "../errors.js";
-import { createPathError, pathError } from "../path.js";
+import { pathError } from "../path.js";
 import type { ClientOp, WhoAmIEntry } from "../server/messages.js";
 import { fromWire, toWire } from "../server/wire.js";
 import type { Stat } from "../stat.js";
@@ -50,14 +50,6 @@ type Report =
   | { readonly kind: "reply"; readonly xid: number; readonly reply: Reply }
   | { readonly kind: "watch"; readonly event: EventType; readonly path: string };
 
-const utf8Length = (s: string): number => new TextEncoder().encode(s).length;
-
-/** Length of a create/setData request packet as jute serializes it (see StoreClient). */
-function packetBytes(path: string, data: Uint8Array | null, acl: readonly Acl[] | null, extra: number): number {
-  const aclBytes = acl === null ? 0 : 4 + acl.reduce((n, a) => n + 4 + 4 + utf8Length(a.id.scheme) + 4 + utf8Length(a.id.id), 0);
-  return 8 + 4 + utf8Length(path) + 4 + (data?.length ?? 0) + aclBytes + extra;
-}
-
 /**
  * The client library (`org.apache.zookeeper.ZooKeeper` with its ZKWatchManager) over a simulated
  * world: each call hands its request to the client node (`world.input`) and runs the world until the
@@ -65,12 +57,10 @@ function packetBytes(path: string, data: Uint8Array | null, acl: readonly Acl[] 
  * (`zk-client-*` trace events) is handled in arrival order: watch notifications reach the default
  * watcher before the reply of the write that fired them, as the server sends them first.
  */
-export class SimClient implements ZkClientApi {
+export class SimClient extends GatedClient implements ZkClientApi {
   private readonly opts: SimClientOptions;
   private readonly world: World;
-  private current: ClientState = "CONNECTING";
   private nextXid = 1;
-  private authFailPending = false;
   private everConnected = false;
   /** The last zxid a reply carried (setWatches' relativeZxid). */
   private lastZxid = 0n;
@@ -80,6 +70,7 @@ export class SimClient implements ZkClientApi {
   host: string;
 
   constructor(opts: SimClientOptions) {
+    super(opts.juteMaxBufferBytes ?? 0xfffff);
     this.opts = opts;
     this.world = opts.world;
     this.host = opts.host;
@@ -116,7 +107,7 @@ export class SimClient implements ZkClientApi {
     this.world.input(this.opts.clientId, i);
   }
 
-  private event(state: KeeperState, type: EventType, path: string | null): void {
+  protected event(state: KeeperState, type: EventType, path: string | null): void {
     this.watcher({ state, type, path });
   }
 
@@ -217,41 +208,6 @@ export class SimClient implements ZkClientApi {
     return this.drainInbox(xid) ?? { zxid: "0x0", err: ERR.ConnectionLoss, body: null };
   }
 
-  /** `ClientCnxn.queuePacket`'s gate: a refused addauth fails the next request with AuthFailed. */
-  private gate(clientPath: string | null): ZkResult<never> | null {
-    if (this.authFailPending) {
-      this.authFailPending = false;
-      this.current = "AUTH_FAILED";
-      return keeperFailure(ERR.AuthFailed, clientPath);
-    }
-    switch (this.current) {
-      case "AUTH_FAILED":
-        return keeperFailure(ERR.AuthFailed, clientPath);
-      case "CLOSED":
-        return keeperFailure(ERR.SessionExpired, clientPath);
-      case "CONNECTED":
-      case "CONNECTEDREADONLY":
-        return null;
-      default:
-        return keeperFailure(ERR.ConnectionLoss, clientPath);
-    }
-  }
-
-  /** A packet over jute.maxbuffer: the server drops the connection; the client reconnects at once. */
-  private overMaxBuffer(packetLength: number): boolean {
-    if (packetLength <= (this.opts.juteMaxBufferBytes ?? 0xfffff)) return false;
-    this.event("Disconnected", "None", null);
-    this.event("SyncConnected", "None", null);
-    return true;
-  }
-
-  /** PathUtils.validatePath, then the connection gate, then the call. */
-  private checked<T>(path: string, call: () => ZkResult<T>): ZkResult<T> {
-    const bad = pathError(path);
-    if (bad !== null) return illegalArgument(bad);
-    return this.gate(path) ?? call();
-  }
-
   private request<T>(op: ClientOp, path: string | null, ok: (body: TraceValue) => T): ZkResult<T> {
     const r = this.call(op);
     return r.err === 0 ? okResult(ok(r.body)) : keeperFailure(r.err as ErrCode, path);
@@ -262,13 +218,8 @@ export class SimClient implements ZkClientApi {
   }
 
   create(path: string, data: Uint8Array | null, acl: readonly Acl[], flags: number, ttlMs: bigint): ZkResult<string> {
-    const mode = createModeInfo(flags);
-    const bad = createPathError(path, mode?.sequential ?? false);
-    if (bad !== null) return illegalArgument(bad);
-    if (acl.length === 0) return keeperFailure(ERR.InvalidACL, null); // ZooKeeper.validateACL
-    const gated = this.gate(path);
-    if (gated !== null) return gated;
-    if (this.overMaxBuffer(packetBytes(path, data, acl, mode?.ttl === true ? 12 : 4))) return keeperFailure(ERR.ConnectionLoss, path);
+    const refused = this.createRefusal(path, data, acl, flags);
+    if (refused !== null) return refused;
     return this.write({ type: "create", path, data, acl, flags, ttlMs }, path, (b) => (b as string | null) ?? path);
   }
 
@@ -325,11 +276,8 @@ export class SimClient implements ZkClientApi {
   }
 
   setACL(path: string, acl: readonly Acl[], version: number): ZkResult<Stat> {
-    const bad = pathError(path);
-    if (bad !== null) return illegalArgument(bad);
-    if (acl.length === 0) return keeperFailure(ERR.InvalidACL, null);
-    const gated = this.gate(path);
-    if (gated !== null) return gated;
+    const refused = this.setAclRefusal(path, acl);
+    if (refused !== null) return refused;
     return this.write({ type: "setACL", path, acl, version }, path, (b) => fromWire<Stat>(b));
   }
 
