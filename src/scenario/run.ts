@@ -17,6 +17,8 @@ export interface ScenarioRunOptions {
   readonly sink?: TraceSink;
   /** Keep a digest per trace line (repro files carry them to locate divergence). */
   readonly lineDigests?: boolean;
+  /** Check every trace event deeply (integers only) and every hand-built line against the canonical one. */
+  readonly strictTrace?: boolean;
   /** Replaces the scenario's fault list (repro files and the shrinker use this). */
   readonly faults?: readonly Fault[];
   readonly stopOnViolation?: boolean;
@@ -48,7 +50,7 @@ export function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): Scenari
     seed,
     network: s.network,
     disk: s.disk,
-    trace: { sink, lineDigests: opts.lineDigests ?? false },
+    trace: { sink, lineDigests: opts.lineDigests ?? false, strict: opts.strictTrace ?? false },
     limits: { maxEvents: s.run.maxEvents },
     buggify: opts.buggify ?? false,
   });

@@ -32,12 +32,12 @@ export type TraceSink =
  * sorted order. Nested values keep their construction order, which is deterministic because the
  * code that builds them is. Top-level numbers must be safe integers: floats never reach a trace.
  */
-export function canonicalLine(e: TraceEvent): string {
+export function canonicalLine(e: TraceEvent, keyOrders?: Map<string, readonly string[]>): string {
   assert(Number.isSafeInteger(e.t), `trace event ${e.type} has a time that is not a safe integer: ${e.t}`);
   let line = `{"t":${e.t},"type":${fastJson(e.type)}`;
   const node = e["node"];
   if (node !== undefined) line += `,"node":${fastJson(node)}`;
-  const keys = Object.keys(e).sort();
+  const keys = sortedKeys(e, keyOrders);
   for (const k of keys) {
     if (k === "t" || k === "type" || k === "node") continue;
     const v = e[k];
@@ -78,6 +78,20 @@ export function fastJson(v: unknown): string {
     default:
       return JSON.stringify(v) ?? "null";
   }
+}
+
+/**
+ * The event's keys in sorted order. Events of one type nearly always carry the same keys, so the
+ * sorted list of the last one is reused when this event has exactly those keys (no sort then).
+ */
+function sortedKeys(e: TraceEvent, keyOrders: Map<string, readonly string[]> | undefined): readonly string[] {
+  const own = Object.keys(e);
+  if (keyOrders === undefined) return own.sort();
+  const cached = keyOrders.get(e.type);
+  if (cached !== undefined && cached.length === own.length && cached.every((k) => Object.hasOwn(e, k))) return cached;
+  const sorted = own.sort();
+  keyOrders.set(e.type, sorted);
+  return sorted;
 }
 
 /** Deep check that a value is integer-only JSON (tests and strict runs use it). */
@@ -133,6 +147,8 @@ export class TraceWriter {
   private readonly memory: string[] | null;
   private readonly digests: number[] | null;
   private readonly strict: boolean;
+  /** Sorted key lists by event type, reused while an event's keys match (see canonicalLine). */
+  private readonly keyOrders = new Map<string, readonly string[]>();
   private count = 0;
   private finished: string | null = null;
 
@@ -148,11 +164,6 @@ export class TraceWriter {
     this.observers.push(o);
   }
 
-  /** Whether anyone needs event objects; when not, writers may hand over ready-made lines. */
-  get observed(): boolean {
-    return this.observers.length > 0 || this.strict;
-  }
-
   get events(): number {
     return this.count;
   }
@@ -160,17 +171,32 @@ export class TraceWriter {
   write(e: TraceEvent): void {
     assert(this.finished === null, "trace written after it was finished");
     if (this.strict) assertTraceValue(e, e.type);
-    const line = canonicalLine(e);
-    this.writeLine(line);
+    this.append(canonicalLine(e, this.keyOrders));
+    this.notify(e);
+  }
+
+  /**
+   * Writes a line the caller built itself (the kernel's hot path), which must be byte-identical to
+   * `canonicalLine` of the same event; `build` makes the event object, and is called only when an
+   * observer needs it. Strict mode checks the identity on every line.
+   */
+  writeBuilt(line: string, build: () => TraceEvent): void {
+    assert(this.finished === null, "trace written after it was finished");
+    if (this.strict) {
+      const e = build();
+      assertTraceValue(e, e.type);
+      assert(canonicalLine(e) === line, `hand-built trace line differs from the canonical one: ${line}`);
+    }
+    this.append(line);
+    if (this.observers.length > 0) this.notify(build());
+  }
+
+  private notify(e: TraceEvent): void {
     const index = this.count - 1;
     for (const o of this.observers) o(e, index);
   }
 
-  /**
-   * Writes a line the caller built itself, byte-identical to `canonicalLine` of the same event.
-   * Only for the kernel's hot path, and only while nobody observes (`observed` is false).
-   */
-  writeLine(line: string): void {
+  private append(line: string): void {
     this.count++;
     if (this.memory !== null) this.memory.push(line);
     if (this.digests !== null) this.digests.push(lineDigest(line));

@@ -591,11 +591,11 @@ export class World {
     const id = this.nextMsgId++;
     const w = this.writer;
     if (w !== null) {
-      if (w.observed) w.write(channel === MAIN ? { t: this.time, type: "send", from: p.id, to, id, msg } : { t: this.time, type: "send", from: p.id, to, id, ch: channel, msg });
-      else {
-        const ch = channel === MAIN ? "" : `"ch":${JSON.stringify(channel)},`;
-        w.writeLine(`{"t":${this.time},"type":"send",${ch}"from":"${p.id}","id":${id},"msg":${fastJson(msg)},"to":"${to}"}`);
-      }
+      const t = this.time;
+      const ch = channel === MAIN ? "" : `"ch":${JSON.stringify(channel)},`;
+      w.writeBuilt(`{"t":${t},"type":"send",${ch}"from":"${p.id}","id":${id},"msg":${fastJson(msg)},"to":"${to}"}`, (): TraceEvent =>
+        channel === MAIN ? { t, type: "send", from: p.id, to, id, msg } : { t, type: "send", from: p.id, to, id, ch: channel, msg },
+      );
     }
     const faults = this.linkFaults.size > 0 ? this.linkFaults.get(linkKey(p.id, to)) : undefined;
     if (this.network.mode === "datagram") {
@@ -643,8 +643,8 @@ export class World {
   private dropped(id: number, from: NodeId, to: NodeId, reason: string): void {
     const w = this.writer;
     if (w === null) return;
-    if (w.observed) w.write({ t: this.time, type: "drop", from, to, id, reason });
-    else w.writeLine(`{"t":${this.time},"type":"drop","from":"${from}","id":${id},"reason":"${reason}","to":"${to}"}`);
+    const t = this.time;
+    w.writeBuilt(`{"t":${t},"type":"drop","from":"${from}","id":${id},"reason":"${reason}","to":"${to}"}`, () => ({ t, type: "drop", from, to, id, reason }));
   }
 
   private deliver(ev: Ev): void {
@@ -671,8 +671,8 @@ export class World {
     }
     const w = this.writer;
     if (w !== null) {
-      if (w.observed) w.write({ t: this.time, type: "recv", from, to, id });
-      else w.writeLine(`{"t":${this.time},"type":"recv","from":"${from}","id":${id},"to":"${to}"}`);
+      const t = this.time;
+      w.writeBuilt(`{"t":${t},"type":"recv","from":"${from}","id":${id},"to":"${to}"}`, () => ({ t, type: "recv", from, to, id }));
     }
     (p.node as Node).onMessage(p.ctx as Ctx, from, ev.a as Message);
   }
@@ -833,8 +833,8 @@ export class World {
     p.timers.delete(name);
     const w = this.writer;
     if (w !== null) {
-      if (w.observed) w.write({ t: this.time, type: "timer", node: p.id, name });
-      else w.writeLine(`{"t":${this.time},"type":"timer","node":"${p.id}","name":${JSON.stringify(name)}}`);
+      const t = this.time;
+      w.writeBuilt(`{"t":${t},"type":"timer","node":"${p.id}","name":${fastJson(name)}}`, () => ({ t, type: "timer", node: p.id, name }));
     }
     p.node?.onTimer?.(p.ctx as Ctx, name);
   }
@@ -876,8 +876,14 @@ export class World {
       else p.disk.atomicDone(op.file, op.atomicId);
       const w = this.writer;
       if (w !== null) {
-        if (w.observed) w.write({ t: this.time, type: "durable", node: p.id, file: op.file, length: op.length });
-        else w.writeLine(`{"t":${this.time},"type":"durable","node":"${p.id}","file":${JSON.stringify(op.file)},"length":${op.length}}`);
+        const t = this.time;
+        w.writeBuilt(`{"t":${t},"type":"durable","node":"${p.id}","file":${fastJson(op.file)},"length":${op.length}}`, () => ({
+          t,
+          type: "durable",
+          node: p.id,
+          file: op.file,
+          length: op.length,
+        }));
       }
     }
     if (p.paused) {

@@ -92,8 +92,9 @@ describe("determinism", () => {
 describe("the kernel's ready-made trace lines", () => {
   // Unobserved runs write kernel lines straight from templates; observed runs build event objects
   // and canonicalize them. Both must give the same bytes, or the hash would depend on who watches.
+  // Strict mode checks every hand-built line against canonicalLine of its event object.
   function story(observed: boolean): readonly string[] {
-    const w = new World({ seed: 5, network: { latency: { dist: "uniform", minUs: 100, maxUs: 900 } }, trace: { sink: { kind: "memory" } } });
+    const w = new World({ seed: 5, network: { latency: { dist: "uniform", minUs: 100, maxUs: 900 } }, trace: { sink: { kind: "memory" }, strict: observed } });
     for (const id of ["a", "b", "c"]) w.addNode(id, () => new Recorder({ echo: true }));
     if (observed) w.observe(() => undefined);
     for (const id of ["a", "b", "c"]) w.start(id);

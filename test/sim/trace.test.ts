@@ -88,7 +88,7 @@ describe("TraceWriter", () => {
       const w = new TraceWriter({ sink: { kind: "memory" } });
       for (const e of events(n, pad)) w.write(e);
       const lines = w.lines();
-      expect(lines).toEqual(events(n, pad).map(canonicalLine));
+      expect(lines).toEqual(events(n, pad).map((e) => canonicalLine(e)));
       expect(w.events).toBe(n);
       const sha = w.finish();
       expect(sha).toBe(hashLines(lines));
