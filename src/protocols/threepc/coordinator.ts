@@ -14,7 +14,7 @@ import type { Decision, Via, Vote } from "../txn/decision.js";
 import { traceTx } from "../txn/events.js";
 import { parseBegin } from "../txn/input.js";
 import { keyOf, parseKey } from "../txn/keys.js";
-import { TX_LOG, forceRecord, readTxLog, durableRecord } from "../txn/log.js";
+import { TX_LOG, forceRecord, readTxLog, durableRecord, loggedDecision } from "../txn/log.js";
 import type { ThreePcConfig } from "./config.js";
 import { decisionMessage, type ThreePcMessage } from "./messages.js";
 import { TerminationRound, type RoundStep } from "./termination.js";
@@ -51,7 +51,7 @@ export class ThreePcCoordinator implements Node<ThreePcMessage, TraceValue> {
     if (how === "fresh") return;
     for (const h of readTxLog(ctx.disk, RECS)) {
       const t = this.track(h.tx);
-      const logged: Decision | null = h.recs.includes("commit") ? "commit" : h.recs.includes("abort") ? "abort" : null;
+      const logged: Decision | null = loggedDecision(h.recs);
       if (logged !== null) {
         t.decision = logged;
         t.phase = h.recs.includes("end") ? "done" : "decided";

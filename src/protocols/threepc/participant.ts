@@ -14,7 +14,7 @@ import { COORDINATOR } from "../txn/cluster.js";
 import type { Decision, Via, Vote } from "../txn/decision.js";
 import { traceTx } from "../txn/events.js";
 import { keyOf, parseKey } from "../txn/keys.js";
-import { forceRecord, readTxLog, durableRecord } from "../txn/log.js";
+import { forceRecord, readTxLog, durableRecord, loggedDecision } from "../txn/log.js";
 import { votesNo } from "../txn/votes.js";
 import type { ThreePcConfig } from "./config.js";
 import { decisionMessage, type PeerState, type ThreePcMessage } from "./messages.js";
@@ -70,7 +70,7 @@ export class ThreePcParticipant implements Node<ThreePcMessage, TraceValue> {
     for (const h of readTxLog(ctx.disk, RECS)) {
       const t = this.track(h.tx, "decided");
       if (h.recs.includes("prepared")) t.vote = "yes";
-      t.decision = h.recs.includes("commit") ? "commit" : h.recs.includes("abort") ? "abort" : null;
+      t.decision = loggedDecision(h.recs);
       if (t.decision !== null) continue;
       t.phase = h.recs.includes("precommit") ? "precommitted" : "uncertain";
       t.recovered = true;

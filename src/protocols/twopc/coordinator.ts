@@ -10,7 +10,7 @@ import type { Decision, Via, Vote } from "../txn/decision.js";
 import { traceTx } from "../txn/events.js";
 import { parseBegin } from "../txn/input.js";
 import { keyOf, parseKey } from "../txn/keys.js";
-import { TX_LOG, forceRecord, readTxLog, durableRecord } from "../txn/log.js";
+import { TX_LOG, forceRecord, readTxLog, durableRecord, loggedDecision } from "../txn/log.js";
 import type { TwoPcConfig } from "./config.js";
 import { decisionMessage, type TwoPcMessage } from "./messages.js";
 
@@ -41,7 +41,7 @@ export class TwoPcCoordinator implements Node<TwoPcMessage, TraceValue> {
     if (how === "fresh") return;
     for (const h of readTxLog(ctx.disk, RECS)) {
       const t = this.track(h.tx);
-      const logged: Decision | null = h.recs.includes("commit") ? "commit" : h.recs.includes("abort") ? "abort" : null;
+      const logged: Decision | null = loggedDecision(h.recs);
       if (logged === null) {
         // Presumed abort: nothing was decided, so no participant can have been told to commit.
         ctx.mark("2pc: coordinator recovery aborts an undecided tx");

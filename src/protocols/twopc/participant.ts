@@ -12,7 +12,7 @@ import { COORDINATOR } from "../txn/cluster.js";
 import type { Decision, Via, Vote } from "../txn/decision.js";
 import { traceTx } from "../txn/events.js";
 import { keyOf, parseKey } from "../txn/keys.js";
-import { forceRecord, readTxLog, durableRecord } from "../txn/log.js";
+import { forceRecord, readTxLog, durableRecord, loggedDecision } from "../txn/log.js";
 import { votesNo } from "../txn/votes.js";
 import type { TwoPcConfig } from "./config.js";
 import type { PeerAnswer, TwoPcMessage } from "./messages.js";
@@ -58,7 +58,7 @@ export class TwoPcParticipant implements Node<TwoPcMessage, TraceValue> {
     for (const h of readTxLog(ctx.disk, RECS)) {
       const t = this.track(h.tx, "decided");
       if (h.recs.includes("prepared")) t.vote = "yes";
-      t.decision = h.recs.includes("commit") ? "commit" : h.recs.includes("abort") ? "abort" : null;
+      t.decision = loggedDecision(h.recs);
       if (t.decision !== null) continue;
       // Prepared and undecided: the locks stay held and only someone who knows can release them.
       t.phase = "prepared";

@@ -4,6 +4,7 @@
  */
 import { assert } from "../../sim/assert.js";
 import type { DiskContext, DiskDone } from "../../sim/node.js";
+import type { Decision } from "./decision.js";
 import { keyOf, parseKey } from "./keys.js";
 
 /** The single log file of a coordinator or participant. */
@@ -44,3 +45,7 @@ export function durableRecord<K extends string, T>(done: DiskDone, kinds: readon
   assert(t !== undefined, `log record for an unknown tx ${tx}`);
   return { kind, tx, t };
 }
+
+/** The decision a transaction's log records, if any. */
+export const loggedDecision = (recs: readonly string[]): Decision | null =>
+  recs.includes("commit") ? "commit" : recs.includes("abort") ? "abort" : null;
