@@ -93,7 +93,7 @@ export class ClientNode implements Node<ZkMessage, ClientInput> {
   onConnection(ctx: NodeContext<ZkMessage>, change: ConnectionChange): void {
     if (this.closed || change.peer !== this.server) return;
     if (change.up) {
-      ctx.send(change.peer, { type: "ConnectRequest", sessionId: this.sessionId, timeoutMs: this.timeoutMs });
+      ctx.send(change.peer, { type: "ConnectRequest", sessionId: this.sessionId, timeoutMs: this.timeoutMs, lastZxid: "0x0" });
       return;
     }
     if (this.established) {

@@ -43,7 +43,8 @@ export const opPath = (o: ClientOp): string | null => {
 
 /** Client -> server and server -> client, on one FIFO connection. Payloads are wire-encoded (wire.ts). */
 export type ZkMessage =
-  | { readonly type: "ConnectRequest"; readonly sessionId: string; readonly timeoutMs: number }
+  /** `lastZxid`: the newest zxid the client has seen; a server behind it refuses the connection. */
+  | { readonly type: "ConnectRequest"; readonly sessionId: string; readonly timeoutMs: number; readonly lastZxid: string }
   /** timeoutMs 0: the session is gone (the client sees Expired). */
   | { readonly type: "ConnectResponse"; readonly sessionId: string; readonly timeoutMs: number }
   | { readonly type: "Request"; readonly xid: number; readonly body: TraceValue }

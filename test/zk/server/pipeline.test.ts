@@ -18,7 +18,7 @@ function connected(): { server: StandaloneServer; ctx: ReturnType<typeof recordi
   const ctx = recordingCtx<ZkMessage>({ id: "s1", nowUs: 1_000 });
   server.onStart(ctx, "fresh");
   server.onConnection(ctx, { peer: "c1", channel: "main", up: true, reason: "connected" });
-  server.onMessage(ctx, "c1", { type: "ConnectRequest", sessionId: "0x0", timeoutMs: 30000 });
+  server.onMessage(ctx, "c1", { type: "ConnectRequest", sessionId: "0x0", timeoutMs: 30000, lastZxid: "0x0" });
   expect(kinds(ctx.effects)).toEqual(["append", "fsync"]);
   expect(sends(ctx.effects)).toEqual([]);
   server.onDiskDone(ctx, { file: TXN_LOG, tag: "0x1" });
