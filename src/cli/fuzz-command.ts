@@ -37,6 +37,12 @@ export function positiveArg(v: string): number {
   return Number(v);
 }
 
+/** `--observers`: an integer of at least 0. */
+export function countArg(v: string): number {
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError("expected an integer of at least 0");
+  return Number(v);
+}
+
 export function shardArg(v: string): Shard {
   const s = parseShard(v);
   if (typeof s === "string") throw new InvalidArgumentError(s);

@@ -6,7 +6,7 @@ import type { ProtocolPlugin } from "../scenario/plugin.js";
 import { VERSION } from "../version.js";
 import { listCommand, replayCommand, runCommand, schemaCommand, type Io } from "./commands.js";
 import { checkHistoryCommand, modelArg } from "./check-history.js";
-import { durationArg, fuzzCommand, positiveArg, shardArg, type FuzzFlags } from "./fuzz-command.js";
+import { countArg, durationArg, fuzzCommand, positiveArg, shardArg, type FuzzFlags } from "./fuzz-command.js";
 import { shrinkCommand } from "./shrink-command.js";
 import { goldenCommand } from "./golden.js";
 import { showcaseCommand } from "./showcase.js";
@@ -93,8 +93,11 @@ export function program(plugins: readonly ProtocolPlugin<any>[], setExit: (code:
     .action(async () => setExit(await showcaseCommand(io, registry)));
 
   p.command("shell")
-    .description("zkCli.sh on a simulated ZooKeeper: zkCli commands plus advance MS, crash 1, restart 1, status, 4lw 1 WORD; reads stdin")
-    .option("--servers <n>", "how many servers (only 1, a standalone server, for now)", positiveArg)
+    .description(
+      "zkCli.sh on a simulated ZooKeeper: zkCli commands plus advance MS, crash N, restart N, partition 1,2|3, heal, pause N MS, status, 4lw N WORD; reads stdin",
+    )
+    .option("--servers <n>", "participants (1: a standalone server; more: an ensemble)", positiveArg)
+    .option("--observers <n>", "observers in the ensemble (default 0)", countArg)
     .option("--seed <n>", "seed (default 0)", seedArg)
     .option("--cfg <file>", "zoo.cfg lines for the server (tickTime, min/maxSessionTimeout, clientPort, extendedTypesEnabled, enforceQuota, superDigest)")
     .action(async (flags: ShellFlags) => setExit(await shellCommand(io, flags)));

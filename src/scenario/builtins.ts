@@ -1,9 +1,10 @@
 /** The protocols zksim ships. A library user builds their own registry from this one plus theirs. */
 import { threepcPlugin } from "./plugins/threepc.js";
 import { twopcPlugin } from "./plugins/twopc.js";
+import { zookeeperPlugin } from "./plugins/zookeeper.js";
 import type { ProtocolPlugin, ProtocolRegistry } from "./plugin.js";
 
 export function builtinRegistry(extra: readonly ProtocolPlugin<any>[] = []): ProtocolRegistry {
-  const all: ProtocolPlugin<any>[] = [twopcPlugin, threepcPlugin, ...extra];
+  const all: ProtocolPlugin<any>[] = [twopcPlugin, threepcPlugin, zookeeperPlugin, ...extra];
   return new Map(all.map((p) => [p.name, p]));
 }

@@ -163,3 +163,64 @@ export function applyFault(world: World, a: FaultAction): void {
       return assertNever(a, "fault action");
   }
 }
+
+/**
+ * The action with role names replaced by the nodes they name now (`resolve`); null when a name
+ * resolves to no node (the fault is skipped). A single-node action on a name naming several nodes
+ * becomes one action per node.
+ */
+export function resolveAction(a: FaultAction, resolve: (name: NodeId) => readonly NodeId[] | null): FaultAction[] | null {
+  const many = (ns: readonly NodeId[]): NodeId[] | null => {
+    const out: NodeId[] = [];
+    for (const n of ns) {
+      const r = resolve(n);
+      if (r === null) out.push(n);
+      else out.push(...r);
+    }
+    return out.length === 0 ? null : [...new Set(out)];
+  };
+  const one = (n: NodeId): NodeId[] | null => many([n]);
+  switch (a.kind) {
+    case "crash":
+    case "restart":
+    case "pause":
+    case "resume":
+    case "clock":
+    case "disk-fault":
+    case "slow-disk":
+    case "input": {
+      const ns = one(a.node);
+      return ns === null ? null : ns.map((node) => ({ ...a, node }));
+    }
+    case "partition": {
+      const sides = a.sides.map(many);
+      if (sides.some((x) => x === null)) return null;
+      return [{ ...a, sides: sides as NodeId[][] }];
+    }
+    case "one-way": {
+      const from = many(a.from);
+      const to = many(a.to);
+      return from === null || to === null ? null : [{ ...a, from, to }];
+    }
+    case "bridge": {
+      const left = many(a.left);
+      const right = many(a.right);
+      const node = one(a.node);
+      return left === null || right === null || node === null ? null : [{ ...a, left, right, node: node[0] as NodeId }];
+    }
+    case "link": {
+      const from = one(a.from);
+      const to = one(a.to);
+      return from === null || to === null ? null : [{ ...a, from: from[0] as NodeId, to: to[0] as NodeId }];
+    }
+    case "flap": {
+      const x = one(a.a);
+      const y = one(a.b);
+      return x === null || y === null ? null : [{ ...a, a: x[0] as NodeId, b: y[0] as NodeId }];
+    }
+    case "heal":
+      return [a];
+    default:
+      return assertNever(a, "fault action");
+  }
+}

@@ -125,7 +125,10 @@ function parseScenario(source: Source, raw: unknown, registry: ProtocolRegistry)
   const errors: Located[] = [];
   s.faults.forEach((f, i) => {
     for (const ref of actionNodes(f)) {
-      if (!ids.has(ref.node)) errors.push(at(["faults", i, ...ref.path], `unknown node "${ref.node}" (nodes: ${known})`));
+      if (!ids.has(ref.node) && !isTargetName(plugin.targets?.names ?? [], ref.node)) {
+        const roles = plugin.targets === undefined ? "" : `; roles: ${plugin.targets.names.join(", ")}`;
+        errors.push(at(["faults", i, ...ref.path], `unknown node "${ref.node}" (nodes: ${known}${roles})`));
+      }
     }
   });
   s.inputs.forEach((inp, i) => {
@@ -143,7 +146,7 @@ function parseScenario(source: Source, raw: unknown, registry: ProtocolRegistry)
     nodes,
     seed: s.seed,
     nemesis: s.nemesis ?? null,
-    network: s.network as Partial<NetworkConfig>,
+    network: { ...plugin.network, ...(s.network as Partial<NetworkConfig>) },
     disk: s.disk as Partial<DiskConfig>,
     inputs: s.inputs.map((i) => ({ atUs: i.at, node: i.node, input: i.value as ScheduledInput["input"] })),
     faults: s.faults.map(toFault),
@@ -207,4 +210,9 @@ function zodErrors(error: z.ZodError, raw: unknown, schema: z.ZodType, at: At): 
     out.push(at(path, issue.message.replace(/^Invalid input: /, "")));
   }
   return out.sort((a, b) => a.line - b.line || a.col - b.col);
+}
+
+/** Whether a fault names a role the protocol resolves at run time (`leader`, or `holder:0x…` for a `holder:` name). */
+export function isTargetName(names: readonly string[], node: string): boolean {
+  return names.some((n) => (n.endsWith(":") ? node.startsWith(n) && node.length > n.length : node === n));
 }

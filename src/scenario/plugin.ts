@@ -6,15 +6,30 @@
  */
 import type { z } from "zod";
 import type { Checker } from "../check/checker.js";
+import type { NetworkConfig } from "../sim/network.js";
 import type { Message, NodeFactory, NodeId } from "../sim/node.js";
 import type { Stream } from "../sim/random.js";
 import type { TraceEvent, TraceValue } from "../sim/trace.js";
+import type { World } from "../sim/world.js";
 
 export interface NodeSpec {
   readonly id: NodeId;
   /** A role name for summaries and role-based fault targets ("coordinator", "participant"). */
   readonly role: string;
   readonly factory: NodeFactory<Message, TraceValue>;
+  /** When the node first starts (default: at time 0 with the others). */
+  readonly startAtUs?: number;
+}
+
+/**
+ * Fault targets named by role and resolved when the fault fires ("leader", "followers", ...): a
+ * protocol whose roles change at run time lists the names it understands and resolves them against
+ * the world as it is at that moment (an empty answer skips the fault, traced as such).
+ */
+export interface FaultTargets<P = unknown> {
+  /** The names a scenario may use where a node id goes; a name ending in `:` takes an argument (`holder:0x100000002`). */
+  readonly names: readonly string[];
+  resolve(world: World, name: string, params: P): readonly NodeId[];
 }
 
 /** An outside input at a virtual time, delivered through the node's `onInput`. */
@@ -42,6 +57,9 @@ export interface ProtocolPlugin<P = unknown> {
   inputs(params: P, random: Stream): readonly ScheduledInput[];
   checkers(params: P): readonly Checker[];
   metrics?(params: P): MetricCollector;
+  /** Network settings this protocol assumes; the scenario's `network:` overrides them. */
+  readonly network?: Partial<NetworkConfig>;
+  readonly targets?: FaultTargets<P>;
   /** A one-line story for a protocol event worth showing in a run summary (null: not worth it). */
   describe?(e: TraceEvent): string | null;
 }

@@ -7,8 +7,8 @@ import { Stream } from "../sim/random.js";
 import type { TraceEvent, TraceSink } from "../sim/trace.js";
 import { World, type RunSummary } from "../sim/world.js";
 import { ExpectationWatch, type ExpectationResult } from "./expect.js";
-import { applyFault, type Fault } from "./faults.js";
-import type { Scenario } from "./load.js";
+import { applyFault, resolveAction, type Fault, type FaultAction } from "./faults.js";
+import { isTargetName, type Scenario } from "./load.js";
 import { compilePattern } from "./pattern.js";
 
 export interface ScenarioRunOptions {
@@ -82,8 +82,11 @@ export function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): Scenari
   for (const inp of [...s.inputs, ...s.plugin.inputs(s.params, new Stream(seed, "workload"))]) {
     world.at(inp.atUs, () => world.input(inp.node, inp.input));
   }
-  scheduleFaults(world, opts.faults ?? s.faults);
-  for (const n of s.nodes) world.start(n.id);
+  scheduleFaults(world, opts.faults ?? s.faults, (a) => fire(world, s, a));
+  for (const n of s.nodes) {
+    if (n.startAtUs === undefined || n.startAtUs === 0) world.start(n.id);
+    else world.at(n.startAtUs, () => world.start(n.id));
+  }
 
   const reason = world.run({ untilUs: s.run.untilUs });
   const lastIndex = world.traceEvents - 1;
@@ -104,10 +107,25 @@ export function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): Scenari
   };
 }
 
-function scheduleFaults(world: World, faults: readonly Fault[]): void {
+/** Applies a fault, role names resolved against the world as it is now. */
+function fire(world: World, s: Scenario, a: FaultAction): void {
+  const targets = s.plugin.targets;
+  if (targets === undefined) return applyFault(world, a);
+  const roles: Record<string, string[]> = {};
+  const resolved = resolveAction(a, (name) => {
+    if (!isTargetName(targets.names, name)) return null;
+    const nodes = [...targets.resolve(world, name, s.params)];
+    roles[name] = nodes;
+    return nodes;
+  });
+  if (Object.keys(roles).length > 0) world.trace({ type: "fault-target", action: a.kind, roles, skipped: resolved === null });
+  for (const x of resolved ?? []) applyFault(world, x);
+}
+
+function scheduleFaults(world: World, faults: readonly Fault[], apply: (a: FaultAction) => void): void {
   for (const f of faults) {
     if ("atUs" in f) {
-      world.at(f.atUs, () => applyFault(world, f.action));
+      world.at(f.atUs, () => apply(f.action));
       continue;
     }
     const match = compilePattern(f.when);
@@ -116,7 +134,7 @@ function scheduleFaults(world: World, faults: readonly Fault[]): void {
     world.observe((e) => {
       if (seen >= f.count || !match(e)) return;
       seen++;
-      if (seen === f.count) world.after(f.delayUs, () => applyFault(world, f.action));
+      if (seen === f.count) world.after(f.delayUs, () => apply(f.action));
     });
   }
 }

@@ -784,6 +784,8 @@ export class World {
 
   disconnect(p: Proc, to: NodeId, channel: string): void {
     const c = p.links.get(linkName(to, channel));
+    // The closer knows at once that its connection is gone (no conn-down comes back to it).
+    p.connView.delete(linkName(to, channel));
     if (c !== undefined) this.closeConn(c, p.id, "closed");
   }
 

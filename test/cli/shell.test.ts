@@ -98,9 +98,21 @@ describe("zksim shell simulator commands", () => {
     expect(run.out).toContain("SyncConnected type:None path:null\nx\n");
   });
 
-  it("refuses an ensemble with exit code 2", async () => {
-    const run = await runShell(["--servers", "3"], "", false);
-    expect(run.code).toBe(2);
-    expect(run.stderr).toContain("ensemble is not built yet");
+  it("runs an ensemble: 3 leads, and after crash 3 and enough advance, 2 leads epoch 2", async () => {
+    const run = await runShell(["--servers", "3"], "status\n4lw 3 srvr\ncrash 3\nadvance 2000\nstatus\n4lw 2 srvr\n", false);
+    expect(run.code).toBe(0);
+    const [before, after] = run.out.split("server  role").slice(1);
+    expect(before).toMatch(/\n3 +leader +broadcast +1 /);
+    expect(before).toMatch(/\n1 +follower +broadcast +1 /);
+    expect(after).toMatch(/\n2 +leader +broadcast +2 /);
+    expect(after).toMatch(/\n3 +down /);
+    expect(run.out).toContain("Mode: leader");
+  });
+
+  it("refuses a bad ensemble size or a zoo.cfg for an ensemble with exit code 2", async () => {
+    expect((await runShell(["--servers", "16"], "", false)).code).toBe(2);
+    const cfg = await runShell(["--servers", "3", "--cfg", "package.json"], "", false);
+    expect(cfg.code).toBe(2);
+    expect(cfg.stderr).toContain("--cfg applies to the standalone server");
   });
 });

@@ -50,6 +50,11 @@ type Latency = { min: number; max: number; sum: number; count: number };
  */
 export interface WritePath {
   submit(ctx: NodeContext<ZkMessage>, session: LocalSession | { readonly id: bigint; readonly authIds: readonly Id[] }, xid: number | null, req: WriteRequest): void;
+  /**
+   * `sync`: answer through `ServingCore.syncDone` once everything the leader had proposed when the
+   * sync reached it is applied here (a standalone server: at once).
+   */
+  sync(ctx: NodeContext<ZkMessage>, session: LocalSession, xid: number): void;
   /** Requests handed over and not yet committed (the `Outstanding` of srvr). */
   outstanding(): number;
 }
@@ -63,6 +68,9 @@ export type ServingOptions = {
 };
 
 export const EXPIRE_TIMER = "session-expiry";
+
+/** `ClientCnxn.PING_XID`. */
+const PING_XID = -2;
 
 /** `SessionTrackerImpl.initializeNextSession`: (wall ms << 24) >>> 8, the server id in the top byte. */
 function firstSessionId(nowMs: number, serverId: number): bigint {
@@ -165,9 +173,13 @@ export class ServingCore {
     switch (msg.type) {
       case "ConnectRequest":
         return this.onConnect(ctx, c, BigInt(msg.sessionId), msg.timeoutMs, BigInt(msg.lastZxid));
-      case "Ping":
+      case "Ping": {
+        // FinalRequestProcessor answers a ping with a reply of xid -2 carrying the last zxid.
         this.touch(ctx, c);
+        const s = c.sessionId === null ? undefined : this.sessions.get(c.sessionId);
+        if (s !== undefined && s.conn === c.peer) this.send(ctx, c.peer, { type: "Reply", xid: PING_XID, zxid: hex(this.tree.lastProcessedZxid), err: 0, body: null });
         return;
+      }
       case "Request":
         return this.onRequest(ctx, c, msg.xid, fromWire<ClientOp>(msg.body));
       case "ConnectResponse":
@@ -276,6 +288,12 @@ export class ServingCore {
       this.writes.submit(ctx, s, xid, op.req);
       return;
     }
+    if (op.op === "sync") {
+      // Later requests of the session wait behind it, as behind a write (CommitProcessor).
+      s.queue.push({ xid, op, receivedUs: ctx.now(), reply: null, write: true });
+      this.writes.sync(ctx, s, xid);
+      return;
+    }
     s.queue.push({ xid, op, receivedUs: ctx.now(), reply: null, write: false });
     this.drain(ctx, s);
   }
@@ -335,6 +353,15 @@ export class ServingCore {
       default:
         return null;
     }
+  }
+
+  /** The write path's answer to a `sync`: the session's queue moves on from it. */
+  syncDone(ctx: NodeContext<ZkMessage>, sessionId: bigint, xid: number): void {
+    const s = this.sessions.get(sessionId);
+    const q = s?.queue.find((x) => x.op.op === "sync" && x.xid === xid && x.reply === null);
+    if (s === undefined || q === undefined) return;
+    q.reply = { zxid: this.tree.lastProcessedZxid, err: 0, body: 0 };
+    this.drain(ctx, s);
   }
 
   /** ACLs of the nodes a txn may delete, for the notification READ check after they are gone. */

@@ -7,7 +7,7 @@ import type { Txn, TxnHeader } from "../txn.js";
 import { prepare, type WriteRequest } from "../validate.js";
 import { fourLetterWord } from "./four-letter-words.js";
 import type { ZkMessage } from "./messages.js";
-import { EXPIRE_TIMER, ServingCore, type WritePath } from "./serving.js";
+import { EXPIRE_TIMER, ServingCore, type LocalSession, type WritePath } from "./serving.js";
 import { decodeLogRecord, encodeLogRecord, TXN_LOG } from "./txn-log.js";
 import { hex } from "./wire.js";
 import { ZkDb } from "./zkdb.js";
@@ -123,6 +123,10 @@ export class StandaloneServer implements Node<ZkMessage, ServerInput>, WritePath
     ctx.disk.append(TXN_LOG, encodeLogRecord(prepared.hdr, prepared.txn));
     this.unsynced.push({ hdr: prepared.hdr, txn: prepared.txn, xid });
     this.startSync(ctx);
+  }
+
+  sync(ctx: NodeContext<ZkMessage>, s: LocalSession, xid: number): void {
+    this.serving().syncDone(ctx, s.id, xid);
   }
 
   outstanding(): number {

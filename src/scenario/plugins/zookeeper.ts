@@ -1,0 +1,194 @@
+/** A ZooKeeper ensemble as a scenario protocol (`protocol: zookeeper`): servers, roles as fault targets, election figures. */
+import { z } from "zod";
+import type { Message, NodeFactory, NodeId } from "../../sim/node.js";
+import type { TraceEvent, TraceValue } from "../../sim/trace.js";
+import type { World } from "../../sim/world.js";
+import { generatedZooCfg, nodeOfSid, parseQuorumCfg, type QuorumConfig } from "../../zk/quorum/config.js";
+import { ENSEMBLE_NETWORK } from "../../zk/quorum/ensemble.js";
+import { QuorumPeer, quorumPeer } from "../../zk/quorum/peer.js";
+import type { MetricCollector, NodeSpec, ProtocolPlugin } from "../plugin.js";
+import { duration } from "../schema-types.js";
+
+export const zookeeperParams = z
+  .strictObject({
+    servers: z.number().int().min(1).max(15).default(3).meta({ description: "Participants, server ids 1..servers" }),
+    observers: z.number().int().min(0).max(15).default(0).meta({ description: "Observers, ids after the participants" }),
+    zooCfg: z.string().optional().meta({ description: "A literal zoo.cfg (server.N lines and all); replaces servers/observers" }),
+    config: z
+      .record(z.string(), z.union([z.number().int(), z.string()]))
+      .default({})
+      .meta({ description: "zoo.cfg keys for the generated config (tickTime, initLimit, syncLimit, ...)" }),
+    start: z
+      .array(z.strictObject({ server: z.number().int().min(1), at: duration }))
+      .default([])
+      .meta({ description: "Start times of servers that do not start at 0" }),
+  })
+  .transform((p, ctx) => {
+    const text = p.zooCfg ?? generatedZooCfg(p.servers, p.observers, p.config);
+    const parsed = parseQuorumCfg(text);
+    if (!parsed.ok) {
+      ctx.addIssue({ code: "custom", path: [p.zooCfg === undefined ? "config" : "zooCfg"], message: `zoo.cfg line ${parsed.line}: ${parsed.message}` });
+      return z.NEVER;
+    }
+    for (const s of p.start) {
+      if (!parsed.cfg.servers.some((x) => x.sid === s.server)) {
+        ctx.addIssue({ code: "custom", path: ["start"], message: `server ${s.server} is not in the ensemble` });
+        return z.NEVER;
+      }
+    }
+    return { cfg: parsed.cfg, start: p.start };
+  });
+
+export type ZookeeperParams = z.output<typeof zookeeperParams>;
+
+const ROLE_NAMES = ["leader", "follower", "followers", "observer", "observers", "others", "lookers", "holder:"] as const;
+
+function peers(world: World, cfg: QuorumConfig): { sid: number; node: NodeId; peer: QuorumPeer | null }[] {
+  return cfg.servers.map((s) => {
+    const node = nodeOfSid(s.sid);
+    const p = world.isAlive(node) ? world.inspect(node) : null;
+    return { sid: s.sid, node, peer: p instanceof QuorumPeer ? p : null };
+  });
+}
+
+/** The leader now: a live LEADING server, the one in the newest epoch if a stale one lingers. */
+function leaderOf(world: World, cfg: QuorumConfig): NodeId | null {
+  let best: { node: NodeId; epoch: number } | null = null;
+  for (const { node, peer } of peers(world, cfg)) {
+    const st = peer?.status;
+    if (st === undefined || st.state !== "LEADING") continue;
+    if (best === null || st.epoch > best.epoch) best = { node, epoch: st.epoch };
+  }
+  return best?.node ?? null;
+}
+
+/** Resolves the role names a fault may use, against the ensemble as it is when the fault fires. */
+export function resolveRole(world: World, cfg: QuorumConfig, name: string): NodeId[] {
+  const all = peers(world, cfg);
+  const leader = leaderOf(world, cfg);
+  const inState = (state: string): NodeId[] => all.filter((p) => p.peer?.status.state === state).map((p) => p.node);
+  if (name === "leader") return leader === null ? [] : [leader];
+  if (name === "followers") return inState("FOLLOWING");
+  if (name === "follower") return inState("FOLLOWING").slice(0, 1);
+  if (name === "observers") return inState("OBSERVING");
+  if (name === "observer") return inState("OBSERVING").slice(0, 1);
+  if (name === "lookers") return inState("LOOKING");
+  if (name === "others") return all.map((p) => p.node).filter((n) => n !== leader);
+  if (name.startsWith("holder:")) {
+    const zxid = BigInt(name.slice("holder:".length));
+    return all.filter((p) => p.peer?.holds(zxid) === true).map((p) => p.node);
+  }
+  return [];
+}
+
+/** Election and replication figures from the trace. */
+export function zookeeperMetrics(): MetricCollector {
+  const role = new Map<string, { state: string; phase: string }>();
+  let electedUs = -1;
+  let lastElectedUs = -1;
+  let leaderChanges = 0;
+  let epoch = 0;
+  let commits = 0;
+  let stepDowns = 0;
+  let leaderlessSince = -1;
+  let leaderlessUsMax = 0;
+  const syncs: Record<string, number> = { DIFF: 0, TRUNC: 0, "TRUNC+DIFF": 0, SNAP: 0 };
+  const activeLeader = (): boolean => [...role.values()].some((r) => r.state === "LEADING" && r.phase === "BROADCAST");
+  const note = (t: number): void => {
+    if (electedUs < 0) return;
+    const active = activeLeader();
+    if (!active && leaderlessSince < 0) leaderlessSince = t;
+    if (active && leaderlessSince >= 0) {
+      leaderlessUsMax = Math.max(leaderlessUsMax, t - leaderlessSince);
+      leaderlessSince = -1;
+    }
+  };
+  return {
+    onEvent(e: TraceEvent): void {
+      const node = e["node"] as string;
+      switch (e.type) {
+        case "zab-role":
+          role.set(node, { state: e["state"] as string, phase: e["phase"] as string });
+          break;
+        case "crash":
+          role.delete(node);
+          break;
+        case "zab-active":
+          if (electedUs < 0) electedUs = e.t;
+          lastElectedUs = e.t;
+          leaderChanges++;
+          epoch = Math.max(epoch, e["epoch"] as number);
+          break;
+        case "zab-commit":
+          commits++;
+          break;
+        case "zab-sync":
+          syncs[e["mode"] as string] = (syncs[e["mode"] as string] ?? 0) + 1;
+          break;
+        case "zab-shutdown":
+          if (e["state"] === "LEADING") stepDowns++;
+          break;
+        default:
+          return;
+      }
+      note(e.t);
+    },
+    result(endUs: number): Record<string, number> {
+      if (leaderlessSince >= 0) leaderlessUsMax = Math.max(leaderlessUsMax, endUs - leaderlessSince);
+      let leader = 0;
+      for (const [node, r] of role) if (r.state === "LEADING" && r.phase === "BROADCAST") leader = Number(node.slice(1));
+      return {
+        electedUs,
+        lastElectedUs,
+        leader,
+        leaderChanges,
+        epoch,
+        commits,
+        stepDowns,
+        leaderlessUsMax,
+        syncDiff: syncs["DIFF"] ?? 0,
+        syncTrunc: syncs["TRUNC"] ?? 0,
+        syncTruncDiff: syncs["TRUNC+DIFF"] ?? 0,
+        syncSnap: syncs["SNAP"] ?? 0,
+      };
+    },
+  };
+}
+
+function describeZk(e: TraceEvent): string | null {
+  switch (e.type) {
+    case "zab-elected":
+      return `${String(e["node"])} decides ${String(e["state"])} (leader ${String(e["leader"])}, round ${String(e["round"])})`;
+    case "zab-active":
+      return `${String(e["node"])} leads epoch ${String(e["epoch"])} with ${JSON.stringify(e["quorum"])}`;
+    case "zab-sync":
+      return `${String(e["node"])} syncs s${String(e["learner"])} by ${String(e["mode"])} (learner at ${String(e["peerZxid"])}, leader at ${String(e["leaderZxid"])})`;
+    case "zab-shutdown":
+      return `${String(e["node"])} leaves ${String(e["state"])}: ${String(e["reason"])}`;
+    default:
+      return null;
+  }
+}
+
+/** ZooKeeper 3.8 ensemble: FLE, Zab discovery / sync / broadcast, observers. */
+export const zookeeperPlugin: ProtocolPlugin<ZookeeperParams> = {
+  name: "zookeeper",
+  description: "A ZooKeeper 3.8 ensemble: Fast Leader Election, Zab discovery / sync / broadcast, observers, sessions",
+  params: zookeeperParams,
+  network: ENSEMBLE_NETWORK,
+  nodes(params: ZookeeperParams): readonly NodeSpec[] {
+    const factory = quorumPeer(params.cfg) as unknown as NodeFactory<Message, TraceValue>;
+    return params.cfg.servers.map((s) => {
+      const at = params.start.find((x) => x.server === s.sid)?.at;
+      return { id: nodeOfSid(s.sid), role: s.type === "observer" ? "observer" : "participant", factory, ...(at === undefined ? {} : { startAtUs: at }) };
+    });
+  },
+  inputs: () => [],
+  checkers: () => [],
+  metrics: () => zookeeperMetrics(),
+  targets: {
+    names: ROLE_NAMES,
+    resolve: (world, name, params) => resolveRole(world, params.cfg, name),
+  },
+  describe: describeZk,
+};

@@ -1,0 +1,231 @@
+import type { ConnectionChange, DiskDone, Node, NodeId, StartKind } from "../../sim/node.js";
+import { fourLetterWord } from "../server/four-letter-words.js";
+import { EXPIRE_TIMER, ServingCore, type WritePath } from "../server/serving.js";
+import { decodeLogRecord, TXN_LOG } from "../server/txn-log.js";
+import { hex } from "../server/wire.js";
+import { ZkDb } from "../server/zkdb.js";
+import { nodeOfSid, sidOfNode, type QuorumConfig, type QuorumServer } from "./config.js";
+import { ELECTION_CHANNEL, FastLeaderElection, type Decision, type FleMessage, type PeerState } from "./fle.js";
+import { isZabPacket, isZabTimer, ZAB_CHANNEL, type PeerCtx, type PeerHost, type PeerMessage, type ZabPhase } from "./host.js";
+import { Leader } from "./leader.js";
+import { Learner } from "./learner.js";
+import type { ZabPacket } from "./packets.js";
+import { ACCEPTED_EPOCH, CURRENT_EPOCH, epochOf, ZabDisk } from "./zab-disk.js";
+
+/** An operator's four-letter word, answered as a `zk-4lw` trace event. */
+export type PeerInput = { readonly type: "4lw"; readonly word: string };
+
+const NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n";
+
+/**
+ * One ZooKeeper server of an ensemble (`QuorumPeer`): LOOKING runs Fast Leader Election; the
+ * decision makes it a Leader, a Follower or an Observer; any failure of that role brings it back to
+ * LOOKING with its in-memory database kept and fast-forwarded from its log (a role change), while
+ * a crash drops the object and a restart rebuilds the database from snapshot and log (zab.md §3).
+ * Clients are served only while the role is in broadcast; otherwise their connections are closed.
+ */
+export class QuorumPeer implements Node<PeerMessage, PeerInput>, PeerHost {
+  readonly sid: number;
+  readonly me: QuorumServer;
+  readonly db: ZkDb;
+  readonly disk = new ZabDisk();
+  acceptedEpoch = 0;
+  currentEpoch = 0;
+  snapInProgress = false;
+  core: ServingCore | null = null;
+  private state: PeerState = "LOOKING";
+  private phase: ZabPhase = "ELECTION";
+  private fle: FastLeaderElection;
+  private leader: Leader | null = null;
+  private learner: Learner | null = null;
+  private readonly voters: ReadonlySet<number>;
+
+  constructor(
+    readonly cfg: QuorumConfig,
+    sid: number,
+  ) {
+    this.sid = sid;
+    const me = cfg.servers.find((s) => s.sid === sid);
+    if (me === undefined) throw new Error(`server ${sid} is not in the ensemble`);
+    this.me = me;
+    this.voters = new Set(cfg.servers.filter((s) => s.type === "participant").map((s) => s.sid));
+    this.db = new ZkDb({ extendedTypesEnabled: cfg.serving.extendedTypesEnabled, enforceQuota: cfg.serving.enforceQuota });
+    this.fle = new FastLeaderElection({
+      myId: sid,
+      voters: [...this.voters],
+      observers: cfg.servers.filter((s) => s.type === "observer").map((s) => s.sid),
+      nodeOf: nodeOfSid,
+      sidOf: sidOfNode,
+      onDecided: (ctx, d) => this.onDecided(ctx as PeerCtx, d),
+    });
+  }
+
+  isVoter(sid: number): boolean {
+    return this.voters.has(sid);
+  }
+
+  // ---------------------------------------------------------------- start
+
+  onStart(ctx: PeerCtx, how: StartKind): void {
+    ZabDisk.load(ctx, this.db);
+    const fallback = epochOf(this.db.lastZxid);
+    this.currentEpoch = ZabDisk.readEpoch(ctx, CURRENT_EPOCH, fallback);
+    this.acceptedEpoch = ZabDisk.readEpoch(ctx, ACCEPTED_EPOCH, fallback);
+    if (epochOf(this.db.lastZxid) > this.currentEpoch) ctx.mark("zab: the log is ahead of currentEpoch at start");
+    this.disk.onSynced = (c, batch) => {
+      this.leader?.onSynced(c as PeerCtx, batch);
+      this.learner?.onSynced(c as PeerCtx, batch);
+    };
+    ctx.trace({ type: "zab-start", how, zxid: hex(this.db.lastZxid), acceptedEpoch: this.acceptedEpoch, currentEpoch: this.currentEpoch });
+    this.fle.start(ctx, { lastZxid: this.db.lastZxid, currentEpoch: this.currentEpoch });
+    this.look(ctx);
+  }
+
+  private look(ctx: PeerCtx): void {
+    this.state = "LOOKING";
+    this.setPhase(ctx, "ELECTION");
+    this.fle.lookForLeader(ctx, { lastZxid: this.db.lastZxid, currentEpoch: this.currentEpoch });
+  }
+
+  setPhase(ctx: PeerCtx, phase: ZabPhase): void {
+    this.phase = phase;
+    ctx.trace({ type: "zab-role", state: this.state, phase, epoch: this.currentEpoch, zxid: hex(this.db.lastZxid) });
+  }
+
+  private onDecided(ctx: PeerCtx, d: Decision): void {
+    this.state = d.state;
+    ctx.trace({ type: "zab-elected", state: d.state, leader: d.leader, round: d.electionEpoch, peerEpoch: d.peerEpoch, zxid: hex(d.zxid) });
+    this.fle.setServing(d.state, { leader: d.leader, zxid: d.zxid, peerEpoch: d.peerEpoch });
+    if (d.state === "LEADING") {
+      this.leader = new Leader(this);
+      this.leader.start(ctx);
+    } else {
+      this.learner = new Learner(this, d.leader, d.state === "OBSERVING");
+      this.learner.start(ctx);
+    }
+  }
+
+  startServing(ctx: PeerCtx, writes: WritePath, expires: boolean): ServingCore {
+    this.core = new ServingCore(ctx, this.db, writes, { cfg: this.cfg.serving, serverId: this.sid, expires });
+    return this.core;
+  }
+
+  updateElectionVote(epoch: number): void {
+    this.fle.updateElectionVote(epoch);
+  }
+
+  /**
+   * The role ended (`QuorumPeer.run`'s finally): stop serving, close client connections, keep the
+   * database, fast-forwarded with what the log holds beyond it (ZOOKEEPER-2845's fix), or reloaded
+   * from disk when a SNAP was left unfinished (ZOOKEEPER-3642's fix); then LOOKING again.
+   */
+  shutdown(ctx: PeerCtx, reason: string): void {
+    ctx.trace({ type: "zab-shutdown", state: this.state, reason });
+    this.leader?.end(ctx);
+    this.learner?.end(ctx);
+    this.leader = null;
+    this.learner = null;
+    this.core?.closeAll(ctx);
+    this.core = null;
+    if (this.snapInProgress) {
+      ctx.mark("zab: unfinished SNAP, database reloaded from disk");
+      this.snapInProgress = false;
+      ZabDisk.load(ctx, this.db);
+    } else {
+      this.fastForward(ctx);
+    }
+    this.look(ctx);
+  }
+
+  private fastForward(ctx: PeerCtx): void {
+    for (const rec of ctx.disk.read(TXN_LOG)) {
+      const t = decodeLogRecord(rec);
+      if (t.hdr.zxid > this.db.lastZxid) this.db.apply(ctx, t.hdr, t.txn);
+    }
+  }
+
+  // ---------------------------------------------------------------- dispatch
+
+  onConnection(ctx: PeerCtx, change: ConnectionChange): void {
+    if (change.channel === ELECTION_CHANNEL) {
+      this.fle.onConnection(ctx, change);
+      return;
+    }
+    if (change.channel === ZAB_CHANNEL) {
+      if (this.leader !== null) this.leader.onConnection(ctx, change);
+      else if (this.learner !== null) this.learner.onConnection(ctx, change);
+      else if (change.up) ctx.disconnect(change.peer, ZAB_CHANNEL);
+      return;
+    }
+    if (this.core !== null) {
+      this.core.onConnection(ctx, change);
+      return;
+    }
+    // `ZooKeeperServer not running`: the client connection is closed at once.
+    if (change.up) ctx.disconnect(change.peer, change.channel);
+  }
+
+  onMessage(ctx: PeerCtx, from: NodeId, msg: PeerMessage): void {
+    if (msg.type.startsWith("fle-")) {
+      this.fle.onMessage(ctx, from, msg as FleMessage);
+      return;
+    }
+    if (isZabPacket(msg.type)) {
+      const pkt = msg as ZabPacket;
+      if (this.leader !== null) this.leader.onPacket(ctx, from, pkt);
+      else this.learner?.onPacket(ctx, from, pkt);
+      return;
+    }
+    this.core?.onMessage(ctx, from, msg as Exclude<PeerMessage, FleMessage | ZabPacket>);
+  }
+
+  onTimer(ctx: PeerCtx, name: string): void {
+    if (this.fle.onTimer(ctx, name)) return;
+    if (isZabTimer(name)) {
+      this.leader?.onTimer(ctx, name);
+      this.learner?.onTimer(ctx, name);
+      return;
+    }
+    if (name === EXPIRE_TIMER) this.core?.onExpiryTimer(ctx);
+  }
+
+  onDiskDone(ctx: PeerCtx, done: DiskDone): void {
+    this.disk.onDiskDone(ctx, done);
+  }
+
+  // ---------------------------------------------------------------- operators
+
+  onInput(ctx: PeerCtx, input: PeerInput): void {
+    ctx.trace({ type: "zk-4lw", word: input.word, answer: this.fourLetterWord(ctx, input.word) });
+  }
+
+  private fourLetterWord(ctx: PeerCtx, word: string): string {
+    if (word === "ruok") return "imok";
+    if (this.core === null) return NOT_SERVING;
+    const mode = this.state === "LEADING" ? "leader" : this.state === "OBSERVING" ? "observer" : "follower";
+    const text = fourLetterWord(word, this.core.snapshot(ctx, ctx.disk.read(TXN_LOG).length));
+    return text.replace("Mode: standalone", `Mode: ${mode}`).replace("zk_server_state\tstandalone", `zk_server_state\t${mode}`);
+  }
+
+  /** Whether this server has zxid `z` in its database or its log (a fault target: "the server holding zxid X"). */
+  holds(z: bigint): boolean {
+    return this.db.lastZxid >= z || this.disk.lastAppended >= z;
+  }
+
+  /** What `status` shows of this server. */
+  get status(): { readonly state: PeerState; readonly phase: ZabPhase; readonly epoch: number; readonly acceptedEpoch: number; readonly lastZxid: bigint; readonly committedZxid: bigint } {
+    const committed = this.leader?.status.lastCommitted ?? this.db.lastZxid;
+    return { state: this.state, phase: this.phase, epoch: this.currentEpoch, acceptedEpoch: this.acceptedEpoch, lastZxid: this.db.lastZxid, committedZxid: committed };
+  }
+}
+
+/** The factory the kernel calls at every start and restart of a server. */
+export const quorumPeer =
+  (cfg: QuorumConfig) =>
+  (id: NodeId): QuorumPeer => {
+    const sid = sidOfNode(id);
+    if (sid === undefined) throw new Error(`a quorum peer's node id is s<sid>, got ${id}`);
+    return new QuorumPeer(cfg, sid);
+  };
+
+

@@ -1,0 +1,146 @@
+import type { DiskDone, NodeContext } from "../../sim/node.js";
+import type { TraceValue } from "../../sim/trace.js";
+import type { ZkMessage } from "../server/messages.js";
+import { decodeLogRecord, encodeLogRecord, TXN_LOG } from "../server/txn-log.js";
+import { hex } from "../server/wire.js";
+import type { LoggedTxn, ZkDb } from "../server/zkdb.js";
+
+export const SNAPSHOT = "snapshot";
+export const ACCEPTED_EPOCH = "acceptedEpoch";
+export const CURRENT_EPOCH = "currentEpoch";
+
+/** zxid = epoch << 32 | counter. */
+export const epochOf = (zxid: bigint): number => Number(zxid >> 32n);
+export const counterOf = (zxid: bigint): number => Number(zxid & 0xffffffffn);
+export const makeZxid = (epoch: number, counter: number): bigint => (BigInt(epoch) << 32n) | BigInt(counter);
+
+type Ctx = NodeContext<ZkMessage>;
+
+/**
+ * A peer's durable state (`FileTxnSnapLog` and the epoch files of QuorumPeer): the txn log with
+ * group fsync, the snapshot, `acceptedEpoch` and `currentEpoch`. Writes the real server makes
+ * synchronously take a continuation that runs once the disk made them durable.
+ */
+export class ZabDisk {
+  private readonly waits = new Map<string, (() => void)[]>();
+  private nextTag = 0;
+  /** Appended, not yet covered by an fsync that was issued. */
+  private unsynced: LoggedTxn[] = [];
+  private syncing: LoggedTxn[] | null = null;
+  /** Runs with each batch once it is durable, in log order. */
+  onSynced: (ctx: Ctx, batch: readonly LoggedTxn[]) => void = () => undefined;
+  /** Continuations waiting for the fsync that covers everything appended so far. */
+  private syncWaiters: (() => void)[] = [];
+
+  // ---------------------------------------------------------------- loading
+
+  /**
+   * `ZKDatabase.loadDataBase`: the snapshot's txns, then every logged txn after it, committed or
+   * not (the uncommitted tail included: zab.md §3). Traced per txn as `zk-apply`.
+   */
+  static load(ctx: Ctx, db: ZkDb): void {
+    db.clear();
+    if (ctx.disk.exists(SNAPSHOT)) for (const rec of ctx.disk.read(SNAPSHOT)) apply(ctx, db, rec);
+    for (const rec of ctx.disk.read(TXN_LOG)) {
+      const { hdr } = decodeLogRecord(rec);
+      if (hdr.zxid > db.lastZxid) apply(ctx, db, rec);
+    }
+  }
+
+  /** The epoch files; a missing one reads as the epoch of the last logged zxid (QuorumPeer.loadDataBase). */
+  static readEpoch(ctx: Ctx, file: string, fallback: number): number {
+    if (!ctx.disk.exists(file)) return fallback;
+    const recs = ctx.disk.read(file);
+    return typeof recs[0] === "number" ? recs[0] : fallback;
+  }
+
+  // ---------------------------------------------------------------- the txn log
+
+  /** The newest zxid appended to the log by this incarnation (0 after a truncation below it). */
+  lastAppended = 0n;
+
+  append(ctx: Ctx, t: LoggedTxn): void {
+    if (t.hdr.zxid > this.lastAppended) this.lastAppended = t.hdr.zxid;
+    ctx.disk.append(TXN_LOG, encodeLogRecord(t.hdr, t.txn));
+    this.unsynced.push(t);
+    this.startSync(ctx);
+  }
+
+  /** Runs `then` once everything appended so far is durable (the learner's synchronous log at NEWLEADER). */
+  whenSynced(ctx: Ctx, then: () => void): void {
+    if (this.unsynced.length === 0 && this.syncing === null) return then();
+    this.syncWaiters.push(then);
+    this.startSync(ctx);
+  }
+
+  get pending(): number {
+    return this.unsynced.length + (this.syncing?.length ?? 0);
+  }
+
+  private startSync(ctx: Ctx): void {
+    if (this.syncing !== null || this.unsynced.length === 0) return;
+    this.syncing = this.unsynced;
+    this.unsynced = [];
+    if (this.syncing.length > 1) ctx.mark("zab: group fsync");
+    ctx.disk.fsync(TXN_LOG, hex((this.syncing[this.syncing.length - 1] as LoggedTxn).hdr.zxid));
+  }
+
+  /** `FileTxnSnapLog.truncateLog`: the log keeps txns up to `zxid`; a snapshot beyond it goes too. */
+  truncate(ctx: Ctx, zxid: bigint): void {
+    const log = ctx.disk.read(TXN_LOG);
+    let keep = 0;
+    while (keep < log.length && decodeLogRecord(log[keep] as TraceValue).hdr.zxid <= zxid) keep++;
+    ctx.disk.truncate(TXN_LOG, keep);
+    this.unsynced = this.unsynced.filter((t) => t.hdr.zxid <= zxid);
+    if (this.lastAppended > zxid) this.lastAppended = zxid;
+    if (ctx.disk.exists(SNAPSHOT)) {
+      const snap = ctx.disk.read(SNAPSHOT);
+      const last = snap[snap.length - 1];
+      if (last !== undefined && decodeLogRecord(last).hdr.zxid > zxid) {
+        ctx.mark("zab: TRUNC reached below the snapshot");
+        ctx.disk.remove(SNAPSHOT);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- snapshots and epoch files
+
+  /** Writes the snapshot (the db's whole history) and runs `then` when it is durable. */
+  snapshot(ctx: Ctx, db: ZkDb, then: () => void = () => undefined): void {
+    ctx.trace({ type: "zab-snapshot", zxid: hex(db.lastZxid) });
+    this.writeAtomic(ctx, SNAPSHOT, db.history.map((t) => encodeLogRecord(t.hdr, t.txn)), then);
+  }
+
+  writeEpoch(ctx: Ctx, file: typeof ACCEPTED_EPOCH | typeof CURRENT_EPOCH, epoch: number, then: () => void): void {
+    ctx.trace({ type: "zab-epoch", which: file === ACCEPTED_EPOCH ? "accepted" : "current", epoch });
+    this.writeAtomic(ctx, file, [epoch], then);
+  }
+
+  private writeAtomic(ctx: Ctx, file: string, records: readonly TraceValue[], then: () => void): void {
+    const tag = `${file}#${this.nextTag++}`;
+    this.waits.set(tag, [then]);
+    ctx.disk.writeAtomic(file, records, tag);
+  }
+
+  /** Returns true when the completion was one of ours. */
+  onDiskDone(ctx: Ctx, done: DiskDone): boolean {
+    if (done.file === TXN_LOG) {
+      const batch = this.syncing ?? [];
+      this.syncing = null;
+      this.onSynced(ctx, batch);
+      if (this.unsynced.length === 0) for (const w of this.syncWaiters.splice(0)) w();
+      this.startSync(ctx);
+      return true;
+    }
+    const w = this.waits.get(done.tag);
+    if (w === undefined) return false;
+    this.waits.delete(done.tag);
+    for (const f of w) f();
+    return true;
+  }
+}
+
+function apply(ctx: Ctx, db: ZkDb, rec: TraceValue): void {
+  const { hdr, txn } = decodeLogRecord(rec);
+  db.apply(ctx, hdr, txn);
+}
