@@ -27,13 +27,15 @@ import { fromWire, toWire } from "../server/wire.js";
 import type { Stat } from "../stat.js";
 import type { WriteRequest } from "../validate.js";
 import type { ClientInput } from "./client-node.js";
+import { parseConnectString } from "./connect-string.js";
 
 export type SimClientOptions = {
   readonly world: World;
   /** The client node this library drives (built with `clientNode`). */
   readonly clientId: NodeId;
-  /** Connect-string address -> server node; any other address never answers. */
+  /** Connect-string address (`host:port`) -> server node; connecting to any other address is refused. */
   readonly servers: ReadonlyMap<string, NodeId>;
+  /** The connect string: `host:port`, or several comma-separated (the client fails over among them). */
   readonly host: string;
   /** The session timeout the client asks for (zkCli: 30000). */
   readonly sessionTimeoutMs?: number;
@@ -177,11 +179,25 @@ export class SimClient extends GatedClient implements ZkClientApi {
     this.authFailPending = false;
     this.everConnected = false;
     this.current = "CONNECTING";
-    const server = this.opts.servers.get(host) ?? null;
-    this.input({ type: "open", server, timeoutMs: this.opts.sessionTimeoutMs ?? 30000 });
-    if (server === null) return;
+    const servers = this.serversOf(host);
+    this.input({ type: "open", servers, timeoutMs: this.opts.sessionTimeoutMs ?? 30000 });
+    if (servers.every((s) => s === null)) return;
     this.waitFor(() => this.inbox.some((r) => r.kind === "state"), this.opts.requestTimeoutMs ?? 10000);
     this.drainInbox(null);
+  }
+
+  /**
+   * The server nodes a connect string names, in its order (null where nothing answers). A chroot
+   * suffix is not supported: such a connect string reaches no server.
+   */
+  private serversOf(host: string): (NodeId | null)[] {
+    const parsed = parseConnectString(host);
+    const raw = host
+      .split(",")
+      .map((h) => h.trim())
+      .filter((h) => h !== "");
+    if (parsed.chroot !== null || parsed.addresses.length === 0) return [null];
+    return parsed.addresses.map((a, i) => this.opts.servers.get(raw[i] ?? a) ?? this.opts.servers.get(a) ?? null);
   }
 
   connect(host: string): void {
