@@ -6,8 +6,26 @@ import type { World } from "../../sim/world.js";
 import { generatedZooCfg, nodeOfSid, parseQuorumCfg, type QuorumConfig } from "../../zk/quorum/config.js";
 import { ENSEMBLE_NETWORK } from "../../zk/quorum/ensemble.js";
 import { QuorumPeer, quorumPeer } from "../../zk/quorum/peer.js";
+import { parseScriptCommand, ScriptClient, type ScriptStep } from "../../zk/workload/script-client.js";
 import type { MetricCollector, NodeSpec, ProtocolPlugin } from "../plugin.js";
 import { duration } from "../schema-types.js";
+
+const clientSchema = z.strictObject({
+  id: z.string().regex(/^c\w*$/, "a client id starts with c (c1, cWriter)").optional(),
+  servers: z.array(z.number().int().min(1)).min(1).optional().meta({ description: "Its connect string (server ids); default all" }),
+  sessionTimeout: duration.prefault("10s"),
+  start: duration.default(0).meta({ description: "When the client starts (opens its session)" }),
+  script: z
+    .array(z.union([z.string(), z.strictObject({ at: duration, do: z.string() })]))
+    .default([])
+    .meta({ description: "create [-e] [-s] PATH [DATA], set PATH DATA [VERSION], get, exists, delete, ls, sync PATH, close; `{at, do}` waits for a time" }),
+  repeat: z
+    .strictObject({ times: z.number().int().min(0).max(100_000), do: z.string() })
+    .prefault({ times: 0, do: "sync /" })
+    .meta({ description: "After the script: a command run `times` times; {i} is the count" }),
+});
+
+type ClientSpec = { readonly id: string; readonly servers: readonly number[]; readonly sessionTimeoutMs: number; readonly steps: readonly ScriptStep[]; readonly startAtUs: number };
 
 export const zookeeperParams = z
   .strictObject({
@@ -22,6 +40,7 @@ export const zookeeperParams = z
       .array(z.strictObject({ server: z.number().int().min(1), at: duration }))
       .default([])
       .meta({ description: "Start times of servers that do not start at 0" }),
+    clients: z.array(clientSchema).default([]).meta({ description: "Scripted clients (node ids c1, c2, ... unless named)" }),
   })
   .transform((p, ctx) => {
     const text = p.zooCfg ?? generatedZooCfg(p.servers, p.observers, p.config);
@@ -36,7 +55,29 @@ export const zookeeperParams = z
         return z.NEVER;
       }
     }
-    return { cfg: parsed.cfg, start: p.start };
+    const clients: ClientSpec[] = [];
+    for (const [i, c] of p.clients.entries()) {
+      const id = c.id ?? `c${i + 1}`;
+      const servers = c.servers ?? parsed.cfg.servers.map((x) => x.sid);
+      const unknown = servers.find((sid) => !parsed.cfg.servers.some((x) => x.sid === sid));
+      if (unknown !== undefined) {
+        ctx.addIssue({ code: "custom", path: ["clients", i, "servers"], message: `server ${unknown} is not in the ensemble` });
+        return z.NEVER;
+      }
+      const steps: ScriptStep[] = [];
+      for (const [j, step] of c.script.entries()) {
+        const st = typeof step === "string" ? { atUs: null, cmd: step } : { atUs: step.at, cmd: step.do };
+        const parsedCmd = parseScriptCommand(st.cmd);
+        if (typeof parsedCmd === "string") {
+          ctx.addIssue({ code: "custom", path: ["clients", i, "script", j], message: `expected ${parsedCmd}, got ${JSON.stringify(st.cmd)}` });
+          return z.NEVER;
+        }
+        steps.push(st);
+      }
+      for (let k = 0; k < c.repeat.times; k++) steps.push({ atUs: null, cmd: c.repeat.do.replaceAll("{i}", String(k)) });
+      clients.push({ id, servers, sessionTimeoutMs: Math.floor(c.sessionTimeout / 1000), steps, startAtUs: c.start });
+    }
+    return { cfg: parsed.cfg, start: p.start, clients };
   });
 
 export type ZookeeperParams = z.output<typeof zookeeperParams>;
@@ -165,6 +206,8 @@ function describeZk(e: TraceEvent): string | null {
       return `${String(e["node"])} syncs s${String(e["learner"])} by ${String(e["mode"])} (learner at ${String(e["peerZxid"])}, leader at ${String(e["leaderZxid"])})`;
     case "zab-shutdown":
       return `${String(e["node"])} leaves ${String(e["state"])}: ${String(e["reason"])}`;
+    case "client-complete":
+      return `${String(e["node"])} ${String(e["op"])} ${String(e["path"] ?? "")} -> ${String(e["err"])}${e["value"] === null ? "" : ` ${JSON.stringify(e["value"])}`}`;
     default:
       return null;
   }
@@ -178,10 +221,17 @@ export const zookeeperPlugin: ProtocolPlugin<ZookeeperParams> = {
   network: ENSEMBLE_NETWORK,
   nodes(params: ZookeeperParams): readonly NodeSpec[] {
     const factory = quorumPeer(params.cfg) as unknown as NodeFactory<Message, TraceValue>;
-    return params.cfg.servers.map((s) => {
+    const servers: NodeSpec[] = params.cfg.servers.map((s) => {
       const at = params.start.find((x) => x.server === s.sid)?.at;
       return { id: nodeOfSid(s.sid), role: s.type === "observer" ? "observer" : "participant", factory, ...(at === undefined ? {} : { startAtUs: at }) };
     });
+    const clients: NodeSpec[] = params.clients.map((c) => ({
+      id: c.id,
+      role: "client",
+      factory: (() => new ScriptClient({ servers: c.servers.map(nodeOfSid), sessionTimeoutMs: c.sessionTimeoutMs, steps: c.steps })) as unknown as NodeFactory<Message, TraceValue>,
+      ...(c.startAtUs === 0 ? {} : { startAtUs: c.startAtUs }),
+    }));
+    return [...servers, ...clients];
   },
   inputs: () => [],
   checkers: () => [],

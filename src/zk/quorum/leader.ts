@@ -414,7 +414,7 @@ export class Leader implements WritePath {
       if (h.observer) this.send(ctx, h, { type: "INFORM", zxid: hex(zxid), rec, origin: p.origin, xid: p.xid });
       else this.send(ctx, h, { type: "COMMIT", zxid: hex(zxid) });
     }
-    this.peer.core?.commit(ctx, p.t.hdr, p.t.txn, p.origin === this.peer.sid ? p.xid : null);
+    this.peer.core?.commit(ctx, p.t.hdr, p.t.txn, p.origin === this.peer.sid ? p.xid : null, p.xid === null);
     this.pending.applied(zxid);
     this.answerSyncs(ctx);
   }

@@ -184,7 +184,7 @@ export class Learner implements WritePath {
       case "INFORM": {
         const t = decodeLogRecord(pkt.rec);
         p.disk.append(ctx, t);
-        if (this.stage === "broadcast") p.core?.commit(ctx, t.hdr, t.txn, pkt.origin === p.sid ? pkt.xid : null);
+        if (this.stage === "broadcast") p.core?.commit(ctx, t.hdr, t.txn, pkt.origin === p.sid ? pkt.xid : null, pkt.xid === null);
         else p.db.apply(ctx, t.hdr, t.txn);
         return;
       }
@@ -232,7 +232,7 @@ export class Learner implements WritePath {
         return this.fail(ctx, `Committing zxid ${hex(zxid)} but next pending txn ${head === undefined ? "none" : hex(head.t.hdr.zxid)}`);
       }
       this.pendingTxns.shift();
-      p.core?.commit(ctx, head.t.hdr, head.t.txn, head.origin === p.sid ? head.xid : null);
+      p.core?.commit(ctx, head.t.hdr, head.t.txn, head.origin === p.sid ? head.xid : null, head.xid === null);
       return;
     }
     if (!this.snapshotNeeded) {
@@ -299,7 +299,7 @@ export class Learner implements WritePath {
     this.notCommitted = [];
     for (const [z, f] of this.syncTxns) {
       if (z <= p.db.lastZxid) continue;
-      if (committed.has(z)) core.commit(ctx, f.t.hdr, f.t.txn, f.origin === p.sid ? f.xid : null);
+      if (committed.has(z)) core.commit(ctx, f.t.hdr, f.t.txn, f.origin === p.sid ? f.xid : null, f.xid === null);
       else this.pendingTxns.push(f);
     }
     this.committed = [];

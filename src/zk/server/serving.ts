@@ -303,8 +303,9 @@ export class ServingCore {
    * reply), and answer its client if that client is connected here (`xid` set by the server that
    * took the request: only that server's queue holds it).
    */
-  commit(ctx: NodeContext<ZkMessage>, hdr: TxnHeader, txn: Txn, xid: number | null): void {
+  commit(ctx: NodeContext<ZkMessage>, hdr: TxnHeader, txn: Txn, xid: number | null, expired = xid === null): void {
     const deletedAcls = this.aclsOfDeleted(txn);
+    const timeoutMs = this.db.sessions.get(hdr.sessionId) ?? 0;
     const { result, triggers } = this.db.apply(ctx, hdr, txn);
     this.deliver(ctx, triggers, deletedAcls);
     const s = this.sessions.get(hdr.sessionId);
@@ -320,7 +321,11 @@ export class ServingCore {
       this.expiry?.remove(hdr.sessionId);
       if (this.expiry !== null) this.armExpiry(ctx);
     }
-    if (s === undefined) return;
+    if (s === undefined) {
+      // Every server notes a session's end, connected here or not (checkers key on the first).
+      if (txn.type === "closeSession") ctx.trace({ type: "zk-session", session: hex(hdr.sessionId), event: expired ? "expired" : "closed", timeoutMs });
+      return;
+    }
     if (xid !== null) {
       const q = s.queue.find((x) => x.write && x.xid === xid && x.reply === null);
       if (q !== undefined && q.op.op === "write") {
@@ -331,7 +336,7 @@ export class ServingCore {
     }
     if (txn.type === "closeSession") {
       this.sessions.delete(s.id);
-      ctx.trace({ type: "zk-session", session: hex(s.id), event: xid === null ? "expired" : "closed", timeoutMs: s.timeoutMs });
+      ctx.trace({ type: "zk-session", session: hex(s.id), event: expired ? "expired" : "closed", timeoutMs: s.timeoutMs });
       if (s.conn !== null) {
         const c = this.conns.get(s.conn);
         if (c !== undefined) c.sessionId = null;
