@@ -24,6 +24,8 @@ export type DataTreeOptions = {
   readonly extendedTypesEnabled: boolean;
   /** `zookeeper.enforceQuota`: hard quota limits refuse writes (default off). */
   readonly enforceQuota?: boolean;
+  /** Accept txns out of zxid order (only for the `out-of-order-commit` mutation: a bug shown on purpose). */
+  readonly unordered?: boolean;
 };
 
 /** What applying one txn gave (`DataTree.ProcessTxnResult`). */
@@ -53,6 +55,7 @@ const newNode = (data: Uint8Array | null, acl: readonly Acl[], stat: StatPersist
 export class DataTree {
   readonly extendedTypesEnabled: boolean;
   readonly enforceQuota: boolean;
+  private readonly unordered: boolean;
   private readonly nodes = new Map<string, ZNode>();
   /** Per-session ephemeral paths, each a Java HashSet (DataTree.ephemerals). */
   private readonly ephemerals = new Map<bigint, JavaHashSet>();
@@ -65,6 +68,7 @@ export class DataTree {
   constructor(options: DataTreeOptions = { extendedTypesEnabled: false }) {
     this.extendedTypesEnabled = options.extendedTypesEnabled;
     this.enforceQuota = options.enforceQuota ?? false;
+    this.unordered = options.unordered ?? false;
     // The DataTree constructor: empty data (not null), all-zero stats, world:anyone:cdrwa.
     const root = newNode(new Uint8Array(0), OPEN_ACL_UNSAFE, zeroStat());
     const proc = newNode(new Uint8Array(0), OPEN_ACL_UNSAFE, zeroStat());
@@ -169,7 +173,7 @@ export class DataTree {
    * NoNode, which DataTree ignores too.
    */
   apply(hdr: TxnHeader, txn: Txn): { result: TxnResult; triggers: WatchTrigger[] } {
-    assert(hdr.zxid > this.lastZxid, `txn zxid 0x${hdr.zxid.toString(16)} not after 0x${this.lastZxid.toString(16)}`);
+    assert(this.unordered || hdr.zxid > this.lastZxid, `txn zxid 0x${hdr.zxid.toString(16)} not after 0x${this.lastZxid.toString(16)}`);
     const triggers: WatchTrigger[] = [];
     const result = this.applyOne(hdr, txn, triggers);
     this.lastZxid = hdr.zxid;

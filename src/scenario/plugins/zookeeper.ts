@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { Message, NodeFactory, NodeId } from "../../sim/node.js";
 import type { TraceEvent, TraceValue } from "../../sim/trace.js";
 import type { World } from "../../sim/world.js";
-import { generatedZooCfg, nodeOfSid, parseQuorumCfg, type QuorumConfig } from "../../zk/quorum/config.js";
+import { generatedZooCfg, MUTATIONS, nodeOfSid, parseQuorumCfg, type QuorumConfig } from "../../zk/quorum/config.js";
 import { ENSEMBLE_NETWORK } from "../../zk/quorum/ensemble.js";
 import { QuorumPeer, quorumPeer } from "../../zk/quorum/peer.js";
 import { parseScriptCommand, ScriptClient, type ScriptStep } from "../../zk/workload/script-client.js";
@@ -41,6 +41,10 @@ export const zookeeperParams = z
       .default([])
       .meta({ description: "Start times of servers that do not start at 0" }),
     clients: z.array(clientSchema).default([]).meta({ description: "Scripted clients (node ids c1, c2, ... unless named)" }),
+    mutations: z
+      .array(z.enum(MUTATIONS))
+      .default([])
+      .meta({ description: "Deliberate protocol bugs, to see a checker catch them (never on in a real scenario)" }),
   })
   .transform((p, ctx) => {
     const text = p.zooCfg ?? generatedZooCfg(p.servers, p.observers, p.config);
@@ -77,7 +81,7 @@ export const zookeeperParams = z
       for (let k = 0; k < c.repeat.times; k++) steps.push({ atUs: null, cmd: c.repeat.do.replaceAll("{i}", String(k)) });
       clients.push({ id, servers, sessionTimeoutMs: Math.floor(c.sessionTimeout / 1000), steps, startAtUs: c.start });
     }
-    return { cfg: parsed.cfg, start: p.start, clients };
+    return { cfg: { ...parsed.cfg, mutations: p.mutations }, start: p.start, clients };
   });
 
 export type ZookeeperParams = z.output<typeof zookeeperParams>;

@@ -20,7 +20,21 @@ export type QuorumConfig = {
   /** Txns between snapshots: a snapshot after a count drawn in (snapCount/2, snapCount]. */
   readonly snapCount: number;
   readonly servers: readonly QuorumServer[];
+  /** Deliberate bugs switched on (see MUTATIONS); empty for the real protocol. */
+  readonly mutations: readonly Mutation[];
 };
+
+/**
+ * Deliberate protocol bugs, for showing that the checkers catch them (never on by default):
+ * - `commit-without-quorum`: the leader commits a proposal on its own ack;
+ * - `skip-trunc`: the leader sends a DIFF where it should send TRUNC;
+ * - `out-of-order-commit`: the leader commits whichever proposal has a quorum, not strictly in
+ *   zxid order, and learners apply a COMMIT wherever its txn sits in their queue;
+ * - `follower-expires-sessions`: learners expire sessions too (only the leader may);
+ * - `no-step-down`: a leader that lost its quorum keeps leading (and serving reads).
+ */
+export const MUTATIONS = ["commit-without-quorum", "skip-trunc", "out-of-order-commit", "follower-expires-sessions", "no-step-down"] as const;
+export type Mutation = (typeof MUTATIONS)[number];
 
 export type QuorumCfgError = { readonly line: number; readonly message: string };
 
@@ -108,7 +122,7 @@ export function parseQuorumCfg(text: string): { readonly ok: true; readonly cfg:
     superDigest: flags.get("DigestAuthenticationProvider.superDigest") ?? null,
   };
   const withPorts = servers.map((s) => (s.clientPort === 0 ? { ...s, clientPort } : s)).sort((a, b) => a.sid - b.sid);
-  return { ok: true, cfg: { serving, initLimit, syncLimit, snapCount: ints.get("snapCount") ?? 100000, servers: withPorts } };
+  return { ok: true, cfg: { serving, initLimit, syncLimit, snapCount: ints.get("snapCount") ?? 100000, servers: withPorts, mutations: [] } };
 }
 
 function parseServerLine(sid: number, value: string): QuorumServer | string {

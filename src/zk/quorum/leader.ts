@@ -238,6 +238,9 @@ export class Leader implements WritePath {
     if (peerZxid === last) {
       mode = "DIFF";
       this.send(ctx, h, { type: "DIFF", zxid: hex(last) });
+    } else if (peerZxid > max && counterOf(peerZxid) !== 0 && this.peer.cfg.mutations.includes("skip-trunc")) {
+      mode = "DIFF";
+      this.send(ctx, h, { type: "DIFF", zxid: hex(max) });
     } else if (peerZxid > max && counterOf(peerZxid) !== 0) {
       mode = "TRUNC";
       this.send(ctx, h, { type: "TRUNC", zxid: hex(max) });
@@ -396,9 +399,15 @@ export class Leader implements WritePath {
     if (p === undefined) return;
     ctx.trace({ type: "zab-ack", from: sid, zxid: hex(zxid) });
     if (this.peer.isVoter(sid)) p.acks.add(sid);
+    const m = this.peer.cfg.mutations;
+    const enough = (acks: ReadonlySet<number>): boolean => (m.includes("commit-without-quorum") ? acks.size > 0 : isQuorum(this.peer.cfg, acks));
+    if (m.includes("out-of-order-commit")) {
+      if (enough(p.acks)) this.commit(ctx, p);
+      return;
+    }
     for (;;) {
       const head = this.proposals.values().next();
-      if (head.done === true || !isQuorum(this.peer.cfg, head.value.acks)) return;
+      if (head.done === true || !enough(head.value.acks)) return;
       this.commit(ctx, head.value);
     }
   }
@@ -457,7 +466,7 @@ export class Leader implements WritePath {
     if (!this.halfTick) {
       this.tick++;
       const synced = [me.sid, ...[...this.handlers.values()].filter((h) => h.deadline > this.tick).map((h) => h.sid)];
-      if (!isQuorum(me.cfg, synced)) {
+      if (!isQuorum(me.cfg, synced) && !me.cfg.mutations.includes("no-step-down")) {
         this.stepDown(ctx, `Not sufficient followers synced, only synced with sids: [ ${synced.sort((a, b) => a - b).join(",")} ]`);
         return;
       }

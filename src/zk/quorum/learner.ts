@@ -156,7 +156,7 @@ export class Learner implements WritePath {
         ctx.trace({ type: "zab-sync-start", mode: "TRUNC", zxid: pkt.zxid });
         ctx.trace({ type: "zab-truncate", zxid: pkt.zxid });
         p.disk.truncate(ctx, BigInt(pkt.zxid));
-        ZabDisk.load(ctx, p.db);
+        ZabDisk.load(ctx, p.db, "trunc");
         return;
       case "SNAP":
         this.stage = "syncing";
@@ -166,6 +166,7 @@ export class Learner implements WritePath {
         ctx.trace({ type: "zab-sync-start", mode: "SNAP", zxid: pkt.zxid });
         // Logged txns beyond the leader's state were never committed; replaying them later would resurrect them.
         p.disk.truncate(ctx, BigInt(pkt.zxid));
+        ctx.trace({ type: "zk-db-reset", why: "snap" });
         p.db.clear();
         for (const rec of pkt.history) {
           const t = decodeLogRecord(rec);
@@ -224,6 +225,12 @@ export class Learner implements WritePath {
   private onCommit(ctx: PeerCtx, zxid: bigint): void {
     const p = this.peer;
     if (this.stage === "broadcast") {
+      if (p.cfg.mutations.includes("out-of-order-commit")) {
+        const i = this.pendingTxns.findIndex((f) => f.t.hdr.zxid === zxid);
+        const f = i < 0 ? undefined : this.pendingTxns.splice(i, 1)[0];
+        if (f !== undefined) p.core?.commit(ctx, f.t.hdr, f.t.txn, f.origin === p.sid ? f.xid : null, f.xid === null);
+        return;
+      }
       const head = this.pendingTxns[0];
       if (head === undefined || head.t.hdr.zxid !== zxid) {
         // Follower.processPacket -> FollowerZooKeeperServer.commit: the real server exits.
@@ -291,7 +298,7 @@ export class Learner implements WritePath {
     this.stage = "broadcast";
     this.send(ctx, { type: "ACK", zxid: hex(makeZxid(this.newEpoch, 0)) });
     p.setPhase(ctx, "BROADCAST");
-    const core = p.startServing(ctx, this, false);
+    const core = p.startServing(ctx, this, p.cfg.mutations.includes("follower-expires-sessions"));
     p.updateElectionVote(this.newEpoch);
     const committed = new Set(this.committed);
     const lateLogged = new Set(this.notCommitted.map((f) => f.t.hdr.zxid));

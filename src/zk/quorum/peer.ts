@@ -49,7 +49,11 @@ export class QuorumPeer implements Node<PeerMessage, PeerInput>, PeerHost {
     if (me === undefined) throw new Error(`server ${sid} is not in the ensemble`);
     this.me = me;
     this.voters = new Set(cfg.servers.filter((s) => s.type === "participant").map((s) => s.sid));
-    this.db = new ZkDb({ extendedTypesEnabled: cfg.serving.extendedTypesEnabled, enforceQuota: cfg.serving.enforceQuota });
+    this.db = new ZkDb({
+      extendedTypesEnabled: cfg.serving.extendedTypesEnabled,
+      enforceQuota: cfg.serving.enforceQuota,
+      unordered: cfg.mutations.includes("out-of-order-commit"),
+    });
     this.fle = new FastLeaderElection({
       myId: sid,
       voters: [...this.voters],
@@ -67,7 +71,7 @@ export class QuorumPeer implements Node<PeerMessage, PeerInput>, PeerHost {
   // ---------------------------------------------------------------- start
 
   onStart(ctx: PeerCtx, how: StartKind): void {
-    ZabDisk.load(ctx, this.db);
+    ZabDisk.load(ctx, this.db, "start");
     const fallback = epochOf(this.db.lastZxid);
     this.currentEpoch = ZabDisk.readEpoch(ctx, CURRENT_EPOCH, fallback);
     this.acceptedEpoch = ZabDisk.readEpoch(ctx, ACCEPTED_EPOCH, fallback);
@@ -130,7 +134,7 @@ export class QuorumPeer implements Node<PeerMessage, PeerInput>, PeerHost {
     if (this.snapInProgress) {
       ctx.mark("zab: unfinished SNAP, database reloaded from disk");
       this.snapInProgress = false;
-      ZabDisk.load(ctx, this.db);
+      ZabDisk.load(ctx, this.db, "unfinished-snap");
     } else {
       this.fastForward(ctx);
     }

@@ -38,7 +38,8 @@ export class ZabDisk {
    * `ZKDatabase.loadDataBase`: the snapshot's txns, then every logged txn after it, committed or
    * not (the uncommitted tail included: zab.md §3). Traced per txn as `zk-apply`.
    */
-  static load(ctx: Ctx, db: ZkDb): void {
+  static load(ctx: Ctx, db: ZkDb, why: "start" | "trunc" | "unfinished-snap"): void {
+    ctx.trace({ type: "zk-db-reset", why });
     db.clear();
     if (ctx.disk.exists(SNAPSHOT)) for (const rec of ctx.disk.read(SNAPSHOT)) apply(ctx, db, rec);
     for (const rec of ctx.disk.read(TXN_LOG)) {
