@@ -7,6 +7,7 @@ import { generatedZooCfg, MUTATIONS, nodeOfSid, parseQuorumCfg, type QuorumConfi
 import { ENSEMBLE_NETWORK } from "../../zk/quorum/ensemble.js";
 import { QuorumPeer, quorumPeer } from "../../zk/quorum/peer.js";
 import { parseScriptCommand, ScriptClient, type ScriptStep } from "../../zk/workload/script-client.js";
+import { recipeCheckersFor, recipeNodes, recipeSchema } from "./zk-recipes.js";
 import type { MetricCollector, NodeSpec, ProtocolPlugin } from "../plugin.js";
 import { duration } from "../schema-types.js";
 
@@ -41,6 +42,7 @@ export const zookeeperParams = z
       .default([])
       .meta({ description: "Start times of servers that do not start at 0" }),
     clients: z.array(clientSchema).default([]).meta({ description: "Scripted clients (node ids c1, c2, ... unless named)" }),
+    recipes: z.array(recipeSchema).default([]).meta({ description: "Recipes from the ZooKeeper documentation, as client nodes, with their checkers" }),
     mutations: z
       .array(z.enum(MUTATIONS))
       .default([])
@@ -81,7 +83,7 @@ export const zookeeperParams = z
       for (let k = 0; k < c.repeat.times; k++) steps.push({ atUs: null, cmd: c.repeat.do.replaceAll("{i}", String(k)) });
       clients.push({ id, servers, sessionTimeoutMs: Math.floor(c.sessionTimeout / 1000), steps, startAtUs: c.start });
     }
-    return { cfg: { ...parsed.cfg, mutations: p.mutations }, start: p.start, clients };
+    return { cfg: { ...parsed.cfg, mutations: p.mutations }, start: p.start, clients, recipes: p.recipes };
   });
 
 export type ZookeeperParams = z.output<typeof zookeeperParams>;
@@ -235,10 +237,14 @@ export const zookeeperPlugin: ProtocolPlugin<ZookeeperParams> = {
       factory: (() => new ScriptClient({ servers: c.servers.map(nodeOfSid), sessionTimeoutMs: c.sessionTimeoutMs, steps: c.steps })) as unknown as NodeFactory<Message, TraceValue>,
       ...(c.startAtUs === 0 ? {} : { startAtUs: c.startAtUs }),
     }));
-    return [...servers, ...clients];
+    const recipes = recipeNodes(
+      params.recipes,
+      params.cfg.servers.map((s) => nodeOfSid(s.sid)),
+    );
+    return [...servers, ...clients, ...recipes];
   },
   inputs: () => [],
-  checkers: () => [],
+  checkers: (params) => [...recipeCheckersFor(params.recipes)],
   metrics: () => zookeeperMetrics(),
   targets: {
     names: ROLE_NAMES,
