@@ -160,10 +160,16 @@ export function generatedZooCfg(servers: number, observers: number, extra: Reado
 
 /** `QuorumMaj.containsQuorum`: more than half of the participants. */
 export function isQuorum(cfg: QuorumConfig, sids: Iterable<number>): boolean {
-  const voters = new Set(cfg.servers.filter((s) => s.type === "participant").map((s) => s.sid));
+  let voters = 0;
+  for (const s of cfg.servers) if (s.type === "participant") voters++;
+  const seen: number[] = [];
+  for (const sid of sids) {
+    if (seen.includes(sid)) continue;
+    seen.push(sid);
+  }
   let n = 0;
-  for (const sid of new Set(sids)) if (voters.has(sid)) n++;
-  return n * 2 > voters.size;
+  for (const s of cfg.servers) if (s.type === "participant" && seen.includes(s.sid)) n++;
+  return n * 2 > voters;
 }
 
 /** The simulator node of a server id. */

@@ -1,4 +1,5 @@
 import type { ConnectionChange, NodeId } from "../../sim/node.js";
+import type { TraceValue } from "../../sim/trace.js";
 import type { Id } from "../acl.js";
 import { authInfoOrder, sessionAclHook } from "../cli/session-auth.js";
 import { ERR } from "../errors.js";
@@ -32,6 +33,8 @@ type Handler = {
 
 type Proposal = {
   readonly t: LoggedTxn;
+  /** The txn as the log and the packets carry it (encoded once). */
+  readonly rec: TraceValue;
   readonly acks: Set<number>;
   readonly origin: number;
   readonly xid: number | null;
@@ -272,7 +275,7 @@ export class Leader implements WritePath {
     // startForwarding: proposals still outstanding follow, then the learner sees every new one.
     for (const p of this.proposals.values()) {
       if (h.observer) continue;
-      this.send(ctx, h, { type: "PROPOSAL", zxid: hex(p.t.hdr.zxid), rec: encodeLogRecord(p.t.hdr, p.t.txn), origin: p.origin, xid: p.xid });
+      this.send(ctx, h, { type: "PROPOSAL", zxid: hex(p.t.hdr.zxid), rec: p.rec, origin: p.origin, xid: p.xid });
       h.unacked.set(p.t.hdr.zxid, ctx.now());
     }
     h.forwarding = true;
@@ -375,9 +378,9 @@ export class Leader implements WritePath {
   /** `Leader.propose`: PROPOSAL to the forwarding followers, then the leader's own log write. */
   private propose(ctx: PeerCtx, t: LoggedTxn, origin: number, xid: number | null): void {
     const zxid = t.hdr.zxid;
-    this.proposals.set(zxid, { t, acks: new Set(), origin, xid });
-    ctx.trace({ type: "zab-propose", epoch: epochOf(zxid), zxid: hex(zxid), session: hex(t.hdr.sessionId), txn: t.txn.type });
     const rec = encodeLogRecord(t.hdr, t.txn);
+    this.proposals.set(zxid, { t, rec, acks: new Set(), origin, xid });
+    ctx.trace({ type: "zab-propose", epoch: epochOf(zxid), zxid: hex(zxid), session: hex(t.hdr.sessionId), txn: t.txn.type });
     for (const h of this.handlers.values()) {
       if (!h.forwarding || h.observer) continue;
       this.send(ctx, h, { type: "PROPOSAL", zxid: hex(zxid), rec, origin, xid });
@@ -417,11 +420,11 @@ export class Leader implements WritePath {
     this.proposals.delete(zxid);
     this.lastCommitted = zxid;
     ctx.trace({ type: "zab-commit", zxid: hex(zxid), acks: [...p.acks].sort((a, b) => a - b) });
-    const rec = encodeLogRecord(p.t.hdr, p.t.txn);
+    const z = hex(zxid);
     for (const h of this.handlers.values()) {
       if (!h.forwarding) continue;
-      if (h.observer) this.send(ctx, h, { type: "INFORM", zxid: hex(zxid), rec, origin: p.origin, xid: p.xid });
-      else this.send(ctx, h, { type: "COMMIT", zxid: hex(zxid) });
+      if (h.observer) this.send(ctx, h, { type: "INFORM", zxid: z, rec: p.rec, origin: p.origin, xid: p.xid });
+      else this.send(ctx, h, { type: "COMMIT", zxid: z });
     }
     this.peer.core?.commit(ctx, p.t.hdr, p.t.txn, p.origin === this.peer.sid ? p.xid : null, p.xid === null);
     this.pending.applied(zxid);

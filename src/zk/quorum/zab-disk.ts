@@ -82,7 +82,6 @@ export class ZabDisk {
     if (this.syncing !== null || this.unsynced.length === 0) return;
     this.syncing = this.unsynced;
     this.unsynced = [];
-    if (this.syncing.length > 1) ctx.mark("zab: group fsync");
     ctx.disk.fsync(TXN_LOG, hex((this.syncing[this.syncing.length - 1] as LoggedTxn).hdr.zxid));
   }
 
