@@ -15,6 +15,10 @@ import { ACCEPTED_EPOCH, CURRENT_EPOCH, epochOf, ZabDisk } from "./zab-disk.js";
 /** An operator's four-letter word, answered as a `zk-4lw` trace event. */
 export type PeerInput = { readonly type: "4lw"; readonly word: string };
 
+const OBSERVER_DELAY = "peer-observer-delay";
+/** `zookeeper.observer.election.DelayMs`. */
+const OBSERVER_ELECTION_DELAY_MS = 200;
+
 const NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n";
 
 /**
@@ -76,6 +80,8 @@ export class QuorumPeer implements Node<PeerMessage, PeerInput>, PeerHost {
     this.currentEpoch = ZabDisk.readEpoch(ctx, CURRENT_EPOCH, fallback);
     this.acceptedEpoch = ZabDisk.readEpoch(ctx, ACCEPTED_EPOCH, fallback);
     if (epochOf(this.db.lastZxid) > this.currentEpoch) ctx.mark("zab: the log is ahead of currentEpoch at start");
+    this.disk.snapDue = (c) => this.disk.snapshot(c as PeerCtx, this.db);
+    this.disk.rollSnapshots(ctx, this.cfg.snapCount);
     this.disk.onSynced = (c, batch) => {
       this.leader?.onSynced(c as PeerCtx, batch);
       this.learner?.onSynced(c as PeerCtx, batch);
@@ -138,6 +144,13 @@ export class QuorumPeer implements Node<PeerMessage, PeerInput>, PeerHost {
     } else {
       this.fastForward(ctx);
     }
+    if (this.state === "OBSERVING") {
+      // `Observer.waitForObserverElectionDelay`: a random pause of up to 200 ms, so that observers
+      // losing their leader together do not all look at once.
+      this.state = "LOOKING";
+      ctx.setTimer(OBSERVER_DELAY, (1 + ctx.random.below(OBSERVER_ELECTION_DELAY_MS)) * 1000);
+      return;
+    }
     this.look(ctx);
   }
 
@@ -191,6 +204,7 @@ export class QuorumPeer implements Node<PeerMessage, PeerInput>, PeerHost {
       return;
     }
     if (name === EXPIRE_TIMER) this.core?.onExpiryTimer(ctx);
+    if (name === OBSERVER_DELAY) this.look(ctx);
   }
 
   onDiskDone(ctx: PeerCtx, done: DiskDone): void {

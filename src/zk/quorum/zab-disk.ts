@@ -60,8 +60,27 @@ export class ZabDisk {
   /** The newest zxid appended to the log by this incarnation (0 after a truncation below it). */
   lastAppended = 0n;
 
+  /** Txns logged since the last snapshot, and the count that triggers the next (`SyncRequestProcessor`). */
+  private sinceSnapshot = 0;
+  private snapAt = Number.MAX_SAFE_INTEGER;
+  private snapCount = 0;
+  /** Called when enough txns were logged for a snapshot. */
+  snapDue: (ctx: Ctx) => void = () => undefined;
+
+  /** `SyncRequestProcessor`: a snapshot after a random count in (snapCount/2, snapCount] txns. */
+  rollSnapshots(ctx: Ctx, snapCount: number): void {
+    this.snapCount = Math.max(2, snapCount);
+    const half = Math.floor(this.snapCount / 2);
+    this.snapAt = half + 1 + ctx.random.below(this.snapCount - half);
+    this.sinceSnapshot = 0;
+  }
+
   append(ctx: Ctx, t: LoggedTxn): void {
     if (t.hdr.zxid > this.lastAppended) this.lastAppended = t.hdr.zxid;
+    if (++this.sinceSnapshot >= this.snapAt) {
+      this.rollSnapshots(ctx, this.snapCount);
+      this.snapDue(ctx);
+    }
     ctx.disk.append(TXN_LOG, encodeLogRecord(t.hdr, t.txn));
     this.unsynced.push(t);
     this.startSync(ctx);
