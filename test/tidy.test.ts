@@ -9,7 +9,7 @@ import { VERSION } from "../src/version.js";
 const ROOT = resolve(import.meta.dirname, "..");
 
 /** Top to bottom: a file may import from its own layer or any layer below it. */
-const LAYERS = ["cli", "bench", "fuzz", "report", "scenario", "check", "zk", "protocols", "sim"] as const;
+const LAYERS = ["cli", "bench", "compare", "fuzz", "report", "scenario", "check", "zk", "protocols", "sim"] as const;
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
@@ -64,7 +64,7 @@ describe("determinism lint", () => {
 });
 
 describe("layers", () => {
-  it("imports point down only (cli > bench > fuzz > report > scenario > check > zk > protocols > sim)", () => {
+  it("imports point down only (cli > bench > compare > fuzz > report > scenario > check > zk > protocols > sim)", () => {
     const bad: string[] = [];
     for (const file of tsFiles(join(ROOT, "src"))) {
       const text = readFileSync(file, "utf8");

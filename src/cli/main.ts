@@ -8,6 +8,7 @@ import { listCommand, replayCommand, runCommand, schemaCommand, type Io } from "
 import { checkHistoryCommand, modelArg } from "./check-history.js";
 import { countArg, durationArg, fuzzCommand, positiveArg, shardArg, type FuzzFlags } from "./fuzz-command.js";
 import { shrinkCommand } from "./shrink-command.js";
+import { compareCommand, type CompareFlags } from "./compare-command.js";
 import { goldenCommand } from "./golden.js";
 import { showcaseCommand } from "./showcase.js";
 import { shellCommand, type ShellFlags } from "./shell.js";
@@ -87,6 +88,18 @@ export function program(plugins: readonly ProtocolPlugin<any>[], setExit: (code:
     .argument("<repro>", "a repro file written by `zksim fuzz` or `zksim run --repro-out`")
     .option("--out <file>", "where the shrunk repro goes (default: beside it, .shrunk.json)")
     .action(async (repro: string, flags: { out?: string }) => setExit(await shrinkCommand(io, registry, repro, flags)));
+
+  p.command("compare")
+    .description("the protocol lab: 2PC, 3PC, Paxos, Multi-Paxos, Fast Paxos (and ZAB) on the same seeded workload and faults, as a table and a report")
+    .option("--protocols <list>", "comma-separated: twopc,threepc,paxos,multipaxos,fastpaxos,zab (default: all)")
+    .option("--faults <list>", "comma-separated: none,crash-phase1,crash-phase2,crash-phase3,partition,loss,slow-disk; crash = the three crash sets (default: all)")
+    .option("--seeds <k>", "seeds per protocol and fault set (default 10)", positiveArg)
+    .option("--seed-start <s>", "the first seed (default 1)", seedArg)
+    .option("--nodes <n>", "voters: participants in 2PC/3PC, acceptors in Paxos (default 3)", positiveArg)
+    .option("--commands <c>", "commands (transactions) a run (default 20)", positiveArg)
+    .option("--workers <w>", "worker threads (default: os.availableParallelism()); results do not depend on it", positiveArg)
+    .option("--report <dir>", "write compare.md, index.html (charts) and summary.json")
+    .action(async (flags: CompareFlags) => setExit(await compareCommand(io, flags, process.stdout.isTTY === true)));
 
   p.command("showcase")
     .description("the story `npm start` tells: 2PC blocks when its coordinator dies, 3PC does not, and 3PC splits under a partition")

@@ -65,7 +65,7 @@ describe("bad input", () => {
 
   it("unknown protocol", () => {
     const f = writeScenario(dir, "proto.yaml", GOOD.replace("protocol: twopc", "protocol: fourpc"));
-    expectBadInput(["run", f], /proto\.yaml:2:11: protocol: unknown protocol "fourpc" \(known: threepc, twopc/);
+    expectBadInput(["run", f], /proto\.yaml:2:11: protocol: unknown protocol "fourpc" \(known: fastpaxos, multipaxos, paxos, threepc, twopc/);
   });
 
   it("a fault with two actions", () => {
