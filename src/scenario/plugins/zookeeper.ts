@@ -6,6 +6,7 @@ import type { World } from "../../sim/world.js";
 import { generatedZooCfg, MUTATIONS, nodeOfSid, parseQuorumCfg, type QuorumConfig } from "../../zk/quorum/config.js";
 import { ENSEMBLE_NETWORK } from "../../zk/quorum/ensemble.js";
 import { QuorumPeer, quorumPeer } from "../../zk/quorum/peer.js";
+import { CommandClient } from "../../zk/workload/command-client.js";
 import { parseScriptCommand, ScriptClient, type ScriptStep } from "../../zk/workload/script-client.js";
 import { recipeCheckersFor, recipeNodes, recipeSchema } from "./zk-recipes.js";
 import type { MetricCollector, NodeSpec, ProtocolPlugin } from "../plugin.js";
@@ -42,6 +43,10 @@ export const zookeeperParams = z
       .default([])
       .meta({ description: "Start times of servers that do not start at 0" }),
     clients: z.array(clientSchema).default([]).meta({ description: "Scripted clients (node ids c1, c2, ... unless named)" }),
+    commandClient: z
+      .strictObject({ servers: z.array(z.number().int().min(1)).min(1).optional(), retry: duration.prefault("100ms"), start: duration.default(0) })
+      .optional()
+      .meta({ description: "A client node `cmd1` that creates /cmd-N for each `{type: submit, cmd: N}` input (the protocol lab's client)" }),
     recipes: z.array(recipeSchema).default([]).meta({ description: "Recipes from the ZooKeeper documentation, as client nodes, with their checkers" }),
     mutations: z
       .array(z.enum(MUTATIONS))
@@ -83,7 +88,11 @@ export const zookeeperParams = z
       for (let k = 0; k < c.repeat.times; k++) steps.push({ atUs: null, cmd: c.repeat.do.replaceAll("{i}", String(k)) });
       clients.push({ id, servers, sessionTimeoutMs: Math.floor(c.sessionTimeout / 1000), steps, startAtUs: c.start });
     }
-    return { cfg: { ...parsed.cfg, mutations: p.mutations }, start: p.start, clients, recipes: p.recipes };
+    const commandClient =
+      p.commandClient === undefined
+        ? null
+        : { servers: p.commandClient.servers ?? parsed.cfg.servers.map((x) => x.sid), retryMs: Math.floor(p.commandClient.retry / 1000), startAtUs: p.commandClient.start };
+    return { cfg: { ...parsed.cfg, mutations: p.mutations }, start: p.start, clients, recipes: p.recipes, commandClient };
   });
 
 export type ZookeeperParams = z.output<typeof zookeeperParams>;
@@ -241,7 +250,19 @@ export const zookeeperPlugin: ProtocolPlugin<ZookeeperParams> = {
       params.recipes,
       params.cfg.servers.map((s) => nodeOfSid(s.sid)),
     );
-    return [...servers, ...clients, ...recipes];
+    const cc = params.commandClient;
+    const commands: NodeSpec[] =
+      cc === null
+        ? []
+        : [
+            {
+              id: "cmd1",
+              role: "client",
+              factory: (() => new CommandClient({ servers: cc.servers.map(nodeOfSid), sessionTimeoutMs: 10_000, retryMs: cc.retryMs })) as unknown as NodeFactory<Message, TraceValue>,
+              ...(cc.startAtUs === 0 ? {} : { startAtUs: cc.startAtUs }),
+            },
+          ];
+    return [...servers, ...clients, ...recipes, ...commands];
   },
   inputs: () => [],
   checkers: (params) => [...recipeCheckersFor(params.recipes)],

@@ -42,6 +42,9 @@ type Proposal = {
 
 type SyncWait = { readonly after: bigint; readonly sid: number; readonly session: bigint; readonly xid: number };
 
+/** The path a txn acts on, for the trace (null for session txns, errors and multi). */
+const txnPath = (t: Txn): string | null => ("path" in t ? t.path : null);
+
 const TICK = "zab-tick";
 const INIT = "zab-init";
 
@@ -380,7 +383,7 @@ export class Leader implements WritePath {
     const zxid = t.hdr.zxid;
     const rec = encodeLogRecord(t.hdr, t.txn);
     this.proposals.set(zxid, { t, rec, acks: new Set(), origin, xid });
-    ctx.trace({ type: "zab-propose", epoch: epochOf(zxid), zxid: hex(zxid), session: hex(t.hdr.sessionId), txn: t.txn.type });
+    ctx.trace({ type: "zab-propose", epoch: epochOf(zxid), zxid: hex(zxid), session: hex(t.hdr.sessionId), txn: t.txn.type, path: txnPath(t.txn) });
     for (const h of this.handlers.values()) {
       if (!h.forwarding || h.observer) continue;
       this.send(ctx, h, { type: "PROPOSAL", zxid: hex(zxid), rec, origin, xid });
@@ -419,7 +422,7 @@ export class Leader implements WritePath {
     const zxid = p.t.hdr.zxid;
     this.proposals.delete(zxid);
     this.lastCommitted = zxid;
-    ctx.trace({ type: "zab-commit", zxid: hex(zxid), acks: [...p.acks].sort((a, b) => a - b) });
+    ctx.trace({ type: "zab-commit", zxid: hex(zxid), acks: [...p.acks].sort((a, b) => a - b), path: txnPath(p.t.txn) });
     const z = hex(zxid);
     for (const h of this.handlers.values()) {
       if (!h.forwarding) continue;
