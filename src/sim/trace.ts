@@ -33,7 +33,7 @@ export type TraceSink =
  * code that builds them is. Top-level numbers must be safe integers: floats never reach a trace.
  */
 export function canonicalLine(e: TraceEvent, keyOrders?: Map<string, readonly string[]>): string {
-  assert(Number.isSafeInteger(e.t), `trace event ${e.type} has a time that is not a safe integer: ${e.t}`);
+  if (!Number.isSafeInteger(e.t)) assert(false, `trace event ${e.type} has a time that is not a safe integer: ${e.t}`);
   let line = `{"t":${e.t},"type":${fastJson(e.type)}`;
   const node = e["node"];
   if (node !== undefined) line += `,"node":${fastJson(node)}`;
@@ -42,13 +42,33 @@ export function canonicalLine(e: TraceEvent, keyOrders?: Map<string, readonly st
     if (k === "t" || k === "type" || k === "node") continue;
     const v = e[k];
     if (v === undefined) continue;
-    if (typeof v === "number") assert(Number.isSafeInteger(v), `trace field ${e.type}.${k} is not a safe integer: ${v}`);
+    if (typeof v === "number" && !Number.isSafeInteger(v)) assert(false, `trace field ${e.type}.${k} is not a safe integer: ${v}`);
     line += `,${PLAIN.test(k) ? `"${k}"` : JSON.stringify(k)}:${fastJson(v)}`;
   }
   return `${line}}`;
 }
 
 const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
+
+/**
+ * `canonicalLine({ ...fields, t, node })` without building that object: what a node traces gets
+ * its time and node from the kernel (a `t` or `node` among the fields is overridden, as the spread
+ * would), then the other fields in sorted key order.
+ */
+export function canonicalNodeLine(fields: TraceFields, t: number, node: string, keyOrders: Map<string, readonly string[]>): string {
+  if (!Number.isSafeInteger(t)) assert(false, `trace event ${fields.type} has a time that is not a safe integer: ${t}`);
+  let line = `{"t":${t},"type":${fastJson(fields.type)},"node":${fastJson(node)}`;
+  const keys = sortedKeys(fields, keyOrders);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
+    if (k === "t" || k === "type" || k === "node") continue;
+    const v = fields[k];
+    if (v === undefined) continue;
+    if (typeof v === "number" && !Number.isSafeInteger(v)) assert(false, `trace field ${fields.type}.${k} is not a safe integer: ${v}`);
+    line += `,${PLAIN.test(k) ? `"${k}"` : JSON.stringify(k)}:${fastJson(v)}`;
+  }
+  return `${line}}`;
+}
 
 /**
  * `JSON.stringify` for trace values, byte for byte, but faster on the flat objects that messages
@@ -84,7 +104,7 @@ export function fastJson(v: unknown): string {
  * The event's keys in sorted order. Events of one type nearly always carry the same keys, so the
  * sorted list of the last one is reused when this event has exactly those keys (no sort then).
  */
-function sortedKeys(e: TraceEvent, keyOrders: Map<string, readonly string[]> | undefined): readonly string[] {
+function sortedKeys(e: TraceFields, keyOrders: Map<string, readonly string[]> | undefined): readonly string[] {
   const own = Object.keys(e);
   if (keyOrders === undefined) return own.sort();
   const cached = keyOrders.get(e.type);
@@ -149,6 +169,8 @@ export class TraceWriter {
   private readonly strict: boolean;
   /** Sorted key lists by event type, reused while an event's keys match (see canonicalLine). */
   private readonly keyOrders = new Map<string, readonly string[]>();
+  /** The same for the fields nodes trace (without `t` and `node`; see canonicalNodeLine). */
+  private readonly nodeKeyOrders = new Map<string, readonly string[]>();
   private count = 0;
   private finished: string | null = null;
 
@@ -173,6 +195,26 @@ export class TraceWriter {
     if (this.strict) assertTraceValue(e, e.type);
     this.append(canonicalLine(e, this.keyOrders));
     this.notify(e);
+  }
+
+  /**
+   * Writes what a node traced, stamped with the time and the node: the same line as
+   * `write({ ...fields, t, node })`, without building that object unless an observer or strict
+   * mode needs it.
+   */
+  writeNode(fields: TraceFields, t: number, node: string): void {
+    if (this.strict || this.observers.length > 0) {
+      const e = { ...fields, t, node } as TraceEvent;
+      // Strict runs prove the fast path's line is the canonical one.
+      if (this.strict) {
+        const line = canonicalLine(e);
+        assert(canonicalNodeLine(fields, t, node, this.nodeKeyOrders) === line, `node trace line differs from the canonical one: ${line}`);
+      }
+      this.write(e);
+      return;
+    }
+    assert(this.finished === null, "trace written after it was finished");
+    this.append(canonicalNodeLine(fields, t, node, this.nodeKeyOrders));
   }
 
   /**

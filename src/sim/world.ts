@@ -816,7 +816,8 @@ export class World {
   // ---------------------------------------------------------------- timers
 
   setTimer(p: Proc, name: string, delayUs: number): void {
-    assert(Number.isSafeInteger(delayUs) && delayUs >= 0, `timer ${name} delay must be a non-negative integer, got ${delayUs}`);
+    // Hot path: the message is built only when the check fails.
+    if (!Number.isSafeInteger(delayUs) || delayUs < 0) assert(false, `timer ${name} delay must be a non-negative integer, got ${delayUs}`);
     const gen = ++p.timerGen;
     p.timers.set(name, gen);
     // Local time runs at (1e6 + drift) / 1e6 of virtual time, so a local delay takes less or more virtual time.
@@ -915,7 +916,7 @@ export class World {
   }
 
   nodeTrace(p: Proc, fields: TraceFields): void {
-    if (this.writer !== null) this.writer.write({ ...fields, t: this.time, node: p.id } as TraceEvent);
+    if (this.writer !== null) this.writer.writeNode(fields, this.time, p.id);
   }
 }
 
@@ -966,7 +967,7 @@ class Ctx implements NodeContext<Message> {
   }
 
   private live(): void {
-    assert(this.p.alive && this.p.inc === this.inc, `node ${this.id} acted after it crashed`);
+    if (!this.p.alive || this.p.inc !== this.inc) assert(false, `node ${this.id} acted after it crashed`);
   }
 
   now(): number {

@@ -29,8 +29,66 @@ export type ServerSnapshot = {
   readonly sessions: number;
 };
 
-/** The words this server answers (`FourLetterCommands`); others get the real server's refusal. */
-export const FOUR_LETTER_WORDS: readonly string[] = Object.freeze(["ruok", "srvr", "stat", "conf", "envi", "isro", "mntr", "cons", "wchs"]);
+/** The words this server answers as the real one does (when the whitelist lets them). */
+export const FOUR_LETTER_WORDS: readonly string[] = Object.freeze(["ruok", "srvr", "stat", "conf", "envi", "isro", "mntr", "cons", "wchs", "dirs", "gtmk"]);
+
+/**
+ * Every word `FourLetterCommands` knows (its `cmd2String`, 3.8.0), in the order it registers them:
+ * `*` in the whitelist enables exactly these. "telnet close" is the telnet IAC sequence, never typed.
+ */
+export const KNOWN_FOUR_LETTER_WORDS: readonly string[] = Object.freeze([
+  "conf",
+  "cons",
+  "crst",
+  "dirs",
+  "dump",
+  "envi",
+  "gtmk",
+  "ruok",
+  "stmk",
+  "srst",
+  "srvr",
+  "stat",
+  "wchc",
+  "wchp",
+  "wchs",
+  "mntr",
+  "isro",
+  "telnet close",
+  "hash",
+]);
+
+/** Java's `String.trim`: drops every char <= U+0020 at both ends. */
+function javaTrim(s: string): string {
+  let a = 0;
+  let b = s.length;
+  while (a < b && s.charCodeAt(a) <= 0x20) a++;
+  while (b > a && s.charCodeAt(b - 1) <= 0x20) b--;
+  return s.slice(a, b);
+}
+
+/**
+ * `FourLetterCommands.isEnabled`: the whitelist split at commas, each entry trimmed, empty ones
+ * skipped; an entry `*` enables every known word (and ends the scan); `srvr` is always enabled
+ * (zkServer.sh needs it). Names are compared case-sensitively. (`isro` is also added when
+ * `readonlymode.enabled` is true; zksim's standalone server has no read-only mode.)
+ */
+export function enabledFourLetterWords(whitelist: string | null): ReadonlySet<string> {
+  const enabled = new Set<string>();
+  for (const entry of whitelist === null ? [] : whitelist.split(",")) {
+    const word = javaTrim(entry);
+    if (word === "*") {
+      for (const known of KNOWN_FOUR_LETTER_WORDS) enabled.add(known);
+      break;
+    }
+    if (word !== "") enabled.add(word);
+  }
+  enabled.add("srvr");
+  return enabled;
+}
+
+/** ZooTrace's default text trace mask: CLIENT_REQUEST | SERVER_PACKET | SESSION | WARNING (`gtmk`). */
+const DEFAULT_TRACE_MASK = (1 << 1) | (1 << 4) | (1 << 5) | (1 << 8);
 
 /** Java's `Double.toString` for the values latency averages take. */
 const javaDouble = (x: number): string => (Number.isInteger(x) ? `${x}.0` : String(x));
@@ -88,8 +146,13 @@ function mntr(s: ServerSnapshot): string {
 /**
  * The answer to one four-letter word, byte for byte as the 3.8.0 standalone server writes it
  * (`server/command/*Command`); host-dependent values (paths, ports, JVM) are fixed simulated ones.
+ * `NIOServerCnxn.checkFourLetterWord`: a word `FourLetterCommands` does not know is not a command at
+ * all (its four bytes read as a packet length over jute.maxbuffer, and the server closes the
+ * connection), so the answer is empty; a known word off the whitelist gets `NopCommand`'s line.
  */
 export function fourLetterWord(word: string, s: ServerSnapshot): string {
+  if (!KNOWN_FOUR_LETTER_WORDS.includes(word)) return "";
+  if (!enabledFourLetterWords(s.cfg.fourLetterWordWhitelist).has(word)) return `${word} is not executed because it is not in the whitelist.\n`;
   const lines = (xs: readonly string[]): string => xs.map((x) => `${x}\n`).join("");
   switch (word) {
     case "ruok":
@@ -147,7 +210,13 @@ export function fourLetterWord(word: string, s: ServerSnapshot): string {
       const total = watching.reduce((n, w) => n + w.paths.size, 0);
       return lines([`${watching.length} connections watching ${paths.size} paths`, `Total watches:${total}`]);
     }
+    case "dirs":
+      return lines([`datadir_size: ${s.logRecords}`, `logdir_size: ${s.logRecords}`]);
+    case "gtmk":
+      return String(DEFAULT_TRACE_MASK);
     default:
-      return `${word} is not executed because it is not in the whitelist.\n`;
+      // dump, wchc, wchp need per-session data the snapshot does not carry yet; crst and srst would have to
+      // reset the server's counters; stmk and hash are not simulated. Saying so beats a made-up answer.
+      return `${word} is not simulated by zksim yet.\n`;
   }
 }

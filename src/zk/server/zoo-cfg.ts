@@ -7,8 +7,8 @@ const intValue = (v: string): number | null => (/^-?\d+$/.test(v) && Number.isSa
 /**
  * The zoo.cfg keys a standalone server honours (`QuorumPeerConfig.parseProperties`): tickTime,
  * min/maxSessionTimeout, clientPort, and the keys that become `zookeeper.*` system properties
- * (extendedTypesEnabled, enforceQuota, DigestAuthenticationProvider.superDigest). Other keys are
- * accepted and ignored; `#` lines are comments.
+ * (extendedTypesEnabled, enforceQuota, DigestAuthenticationProvider.superDigest,
+ * 4lw.commands.whitelist). Other keys are accepted and ignored; `#` lines are comments.
  */
 export function parseZooCfg(text: string): ZooCfgResult {
   const cfg: { -readonly [K in keyof StandaloneConfig]?: StandaloneConfig[K] } = {};
@@ -42,6 +42,10 @@ export function parseZooCfg(text: string): ZooCfgResult {
         break;
       case "DigestAuthenticationProvider.superDigest":
         cfg.superDigest = value;
+        break;
+      case "4lw.commands.whitelist":
+        // Kept as written: FourLetterCommands.isEnabled splits and trims it (four-letter-words.ts).
+        cfg.fourLetterWordWhitelist = value;
         break;
       default:
         break;
