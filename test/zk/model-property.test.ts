@@ -88,10 +88,9 @@ describe("the model property catches what it should", () => {
 });
 
 describe("known divergences from ZooKeeper (each fails until the code named is fixed)", () => {
-  // src/zk/client/sim-client.ts, SimClient.multi: ZooKeeper.multiInternal answers an empty multi
-  // with an empty list without sending anything, so no zxid is spent; SimClient sends it, and the
-  // server spends a zxid on an empty multi txn (srvr then shows a Zxid one ahead of the model's).
-  it.fails("an empty multi is answered by the client library alone (no zxid)", () => {
+  // Fixed: ZooKeeper.multiInternal answers an empty multi with an empty list without sending
+  // anything, so no zxid is spent (SimClient used to send it).
+  it("an empty multi is answered by the client library alone (no zxid)", () => {
     const h = new Harness(4, 1);
     h.write(0, { type: "multi", ops: [] });
     h.checkServerCounts("after an empty multi");

@@ -305,6 +305,8 @@ export class SimClient extends GatedClient implements ZkClientApi {
   /** deleteall's async multi: an invalid path fails the batch with BadArguments before sending. */
   multi(ops: readonly MultiDelete[]): ZkResult<null> {
     if (ops.some((o) => pathError(o.path) !== null)) return keeperFailure(ERR.BadArguments, null);
+    // ZooKeeper.multiInternal answers an empty multi itself: nothing is sent, no zxid is spent.
+    if (ops.length === 0) return okResult(null);
     const gated = this.gate(null);
     if (gated !== null) return gated;
     return this.write({ type: "multi", ops }, null, () => null);
