@@ -43,8 +43,10 @@ export class ServerWatches {
    * on the path itself, and a standard one is consumed.
    */
   trigger(path: string, type: WatchEventType): boolean {
+    if (this.table.size === 0) return false;
     let fired = false;
-    const recursive = [...this.table.values()].includes("PERSISTENT_RECURSIVE");
+    let recursive = false;
+    for (const m of this.table.values()) if (m === "PERSISTENT_RECURSIVE") recursive = true;
     for (const local of recursive ? ancestorsOrSelf(path) : [path]) {
       const mode = this.table.get(local);
       if (mode === undefined) continue;

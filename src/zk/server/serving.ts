@@ -392,6 +392,7 @@ export class ServingCore {
   private deliver(ctx: NodeContext<ZkMessage>, triggers: readonly WatchTrigger[], deletedAcls: ReadonlyMap<string, readonly Acl[]>): void {
     if (triggers.length === 0) return;
     for (const s of this.sessions.values()) {
+      if (s.data.size === 0 && s.child.size === 0) continue;
       const viaData = new Set<string>();
       for (const t of triggers) {
         const fired = (t.manager === "data" ? s.data : s.child).trigger(t.path, t.event);
