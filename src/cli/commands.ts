@@ -3,12 +3,11 @@ import chalk from "chalk";
 import { relative } from "node:path";
 import { firstDivergence, loadRepro, makeRepro, writeRepro } from "../fuzz/repro.js";
 import { InputError } from "../scenario/errors.js";
-import { loadScenarioFile } from "../scenario/load.js";
+import { loadScenarioFile, type Scenario } from "../scenario/load.js";
 import type { ProtocolRegistry } from "../scenario/plugin.js";
 import { runScenario, type ScenarioRunResult } from "../scenario/run.js";
-import { renderReport } from "../report/report.js";
-import { TimelineBuilder } from "../report/timeline.js";
-import { prepareReportDir, writeReport } from "../report/write.js";
+import { ReportCollector } from "../report/collector.js";
+import { prepareReportDir, writeRunReport } from "../report/write.js";
 import { scenarioJsonSchema } from "../scenario/schema.js";
 import { canonicalLine, type TraceEvent } from "../sim/trace.js";
 import { EXIT, type ExitCode } from "./exit.js";
@@ -36,7 +35,7 @@ export async function runCommand(io: Io, registry: ProtocolRegistry, scenarioArg
   const scenario = await loadScenarioFile(resolveScenario(scenarioArg), registry);
   const story = collectStory(scenario.plugin.describe?.bind(scenario.plugin));
   const stopOnViolation = flags.stopOnViolation ?? scenario.run.stopOnViolation;
-  const report = reportTarget(flags.report, flags.trace);
+  const report = reportTarget(flags.report, flags.trace, scenario);
   const storyObserver = flags.quiet || flags.json ? undefined : story.observer;
   const r = runScenario(scenario, {
     ...(flags.seed !== undefined && { seed: flags.seed }),
@@ -46,9 +45,10 @@ export async function runCommand(io: Io, registry: ProtocolRegistry, scenarioArg
     observer: report
       ? (e, i) => {
           storyObserver?.(e);
-          report.timeline.onEvent(e, i);
+          report.collector.onEvent(e, i);
         }
       : storyObserver,
+    ...(report && { atEnd: report.collector.atEnd }),
   });
   if (report) finishReport(report, r, "run");
   if (flags.reproOut) writeRepro(flags.reproOut, makeRepro(r, flags.reproOut, "zksim run", { buggify: false, stopOnViolation }));
@@ -79,14 +79,14 @@ export async function runCommand(io: Io, registry: ProtocolRegistry, scenarioArg
 export async function replayCommand(io: Io, registry: ProtocolRegistry, path: string, flags: { trace?: string; report?: string }): Promise<ExitCode> {
   const repro = await loadRepro(path, registry);
   const f = repro.file;
-  const report = reportTarget(flags.report, flags.trace);
+  const report = reportTarget(flags.report, flags.trace, repro.scenario);
   const r = runScenario(repro.scenario, {
     seed: f.seed,
     buggify: f.buggify,
     stopOnViolation: f.stopOnViolation,
     lineDigests: true,
     sink: report ? { kind: "file", path: report.tracePath } : flags.trace ? { kind: "file", path: flags.trace } : { kind: "none" },
-    ...(report && { observer: report.timeline.onEvent }),
+    ...(report && { observer: report.collector.onEvent, atEnd: report.collector.atEnd }),
   });
   io.out(`${finalLine(r)}\n`);
   const sameHash = r.summary.sha256 === f.expected.traceSha256;
@@ -121,18 +121,17 @@ interface ReportTarget {
   readonly dir: string;
   /** Where the run streams its trace: the report's trace.jsonl, or the --trace file when both are given. */
   readonly tracePath: string;
-  readonly timeline: TimelineBuilder;
+  readonly collector: ReportCollector;
 }
 
-function reportTarget(dir: string | undefined, trace: string | undefined): ReportTarget | null {
+function reportTarget(dir: string | undefined, trace: string | undefined, scenario: Scenario): ReportTarget | null {
   if (dir === undefined) return null;
   const inDir = prepareReportDir(dir);
-  return { dir, tracePath: trace ?? inDir, timeline: new TimelineBuilder() };
+  return { dir, tracePath: trace ?? inDir, collector: ReportCollector.forScenario(scenario) };
 }
 
 function finishReport(t: ReportTarget, r: ScenarioRunResult, source: "run" | "replay", reproduced?: boolean): void {
-  const { texts } = renderReport({ source, run: r, timeline: t.timeline.finish(), finalLine: finalLine(r), ...(reproduced !== undefined && { reproduced }) });
-  writeReport(t.dir, texts, t.tracePath);
+  writeRunReport(t.dir, t.tracePath, t.collector, r, { source, ...(reproduced !== undefined && { reproduced }) });
 }
 
 /** Re-runs to fetch one line of the trace without keeping the whole trace in memory. */

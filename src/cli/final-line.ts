@@ -1,7 +1,3 @@
 /** The one line every `zksim run` ends with; CI greps it, so its words never change. */
-import type { ScenarioRunResult } from "../scenario/run.js";
-import { toMs } from "../sim/time.js";
-
-export function finalLine(r: ScenarioRunResult): string {
-  return `seed=${r.seed} events=${r.summary.events} sim_ms=${toMs(r.summary.simUs)} trace_sha256=${r.summary.sha256 ?? "none"} violations=${r.violations.length} result=${r.result}`;
-}
+// It lives in the report layer so that fuzz failures' reports, written below the CLI, quote it too.
+export { finalLine } from "../report/final-line.js";

@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { InvalidArgumentError } from "commander";
-import { campaignLine, campaignSeeds, DEFAULT_OUT_DIR, defaultFaultWindowUs, parseShard, runCampaign, type Shard } from "../fuzz/campaign.js";
+import { campaignLine, campaignSeeds, DEFAULT_OUT_DIR, defaultFaultWindowUs, parseShard, reportDirOf, runCampaign, type Shard } from "../fuzz/campaign.js";
 import type { SeedOutcome } from "../fuzz/pool.js";
 import { builtinRegistry } from "../scenario/builtins.js";
 import { InputError } from "../scenario/errors.js";
@@ -87,7 +87,7 @@ export async function fuzzCommand(io: Io, registry: ProtocolRegistry, scenarioAr
         return progress.seedDone(false);
       case "fail":
         if (flags.verbose) progress.log(`seed=${o.seed} fail events=${o.events} ${o.settings}`);
-        progress.log(`FAIL seed=${o.seed} ${o.failure} repro=${o.path} (zksim replay ${o.path})`);
+        progress.log(`FAIL seed=${o.seed} ${o.failure} repro=${o.path} (zksim replay ${o.path}) report=${reportDirOf(o.path)}/index.html`);
         return progress.seedDone(true);
       case "crash":
         if (flags.verbose) progress.log(`seed=${o.seed} crash ${o.settings}`);

@@ -102,8 +102,9 @@ export function program(plugins: readonly ProtocolPlugin<any>[], setExit: (code:
     .action(async (flags: CompareFlags) => setExit(await compareCommand(io, flags, process.stdout.isTTY === true)));
 
   p.command("showcase")
-    .description("the story `npm start` tells: 2PC blocks when its coordinator dies, 3PC does not, and 3PC splits under a partition")
-    .action(async () => setExit(await showcaseCommand(io, registry)));
+    .description("the stories `npm start` tells, each with its report: a ZooKeeper leader dies mid-broadcast and no acknowledged write is lost; 2PC blocks when its coordinator dies, 3PC does not, and 3PC splits under a partition")
+    .option("--report <dir>", "where the stories' reports go (default reports/showcase)")
+    .action(async (flags: { report?: string }) => setExit(await showcaseCommand(io, registry, flags)));
 
   p.command("shell")
     .description(

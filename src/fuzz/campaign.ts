@@ -1,8 +1,8 @@
 /**
  * A fuzz campaign: seeds [seedStart, seedStart + runs), those of this shard, each run with the
  * nemesis's schedule for that seed and stopping at the first violation. A failure (any expectation
- * failed, e.g. an unexpected violation) becomes a repro file the moment it is found, then, unless
- * shrinking is off, a shrunk repro beside it.
+ * failed, e.g. an unexpected violation) becomes a repro file the moment it is found, with its report
+ * (`reportDirOf`) beside it, then, unless shrinking is off, a shrunk repro.
  *
  * Sharding: with `--shard I/N`, seed s belongs to shard (s mod N) + 1, so N machines given the same
  * seed range and shards 1/N .. N/N run every seed exactly once between them.
@@ -16,6 +16,8 @@ import { dirname, join, resolve } from "node:path";
 import { InputError } from "../scenario/errors.js";
 import { loadScenarioDocument, type Scenario } from "../scenario/load.js";
 import type { ProtocolRegistry } from "../scenario/plugin.js";
+import { ReportCollector } from "../report/collector.js";
+import { prepareReportDir, writeRunReport } from "../report/write.js";
 import { runScenario } from "../scenario/run.js";
 import { YamlSource } from "../scenario/yaml-source.js";
 import { assert } from "../sim/assert.js";
@@ -80,6 +82,11 @@ export function crashPath(outDir: string, scenarioName: string, seed: number): s
   return join(outDir, `${scenarioName}-seed${seed}.crash.yaml`);
 }
 
+/** A failure's report directory, beside its repro: `NAME-seedS-report/` (index.html and the rest). */
+export function reportDirOf(repro: string): string {
+  return `${repro.replace(/\.json$/, "")}-report`;
+}
+
 export function shrunkPath(original: string): string {
   return original.replace(/\.json$/, "") + ".shrunk.json";
 }
@@ -88,6 +95,7 @@ export function shrunkPath(original: string): string {
 export class SeedRunner {
   private readonly windowUs: number;
   private readonly nodes: readonly string[];
+  private readonly clients: readonly string[];
 
   constructor(
     private readonly scenario: Scenario,
@@ -95,12 +103,14 @@ export class SeedRunner {
     private readonly registry: ProtocolRegistry,
   ) {
     this.windowUs = settings.faultWindowUs ?? defaultFaultWindowUs(scenario);
-    this.nodes = scenario.nodes.map((n) => n.id);
+    // Clients are partitioned, never crashed or paused: the nemesis faults the system under test.
+    this.nodes = scenario.nodes.filter((n) => n.role !== "client").map((n) => n.id);
+    this.clients = scenario.nodes.filter((n) => n.role === "client").map((n) => n.id);
   }
 
   async run(seed: number, report: (o: SeedOutcome) => void): Promise<void> {
     const s = this.scenario;
-    const plan = planFaults(seed, { nodes: this.nodes, faultWindowUs: this.windowUs, lostTail: this.settings.lostTail });
+    const plan = planFaults(seed, { nodes: this.nodes, clients: this.clients, faultWindowUs: this.windowUs, lostTail: this.settings.lostTail });
     const settings = formatSettings(plan.settings);
     const faults = [...s.faults, ...toFaults(plan.entries)];
     // The repro's document spells the schedule out.
@@ -129,9 +139,14 @@ export class SeedRunner {
     }
     // Run again through the loader, as `zksim replay` will run it: it must give the very same trace.
     const loaded = await loadScenarioDocument({ yaml: YamlSource.parse(s.file, JSON.stringify(doc)), base: [], dir: dirname(resolve(s.file)) }, doc, this.registry);
-    const again = runScenario(loaded, { seed, stopOnViolation: true, lineDigests: true });
-    assert(again.summary.sha256 === r.summary.sha256, `fuzz seed ${seed}: the repro's scenario document does not replay its run`);
     const path = reproPath(this.settings.outDir, s.name, seed);
+    // That run also writes the failure's report (only failures pay for one).
+    const reportDir = reportDirOf(path);
+    const tracePath = prepareReportDir(reportDir);
+    const collector = ReportCollector.forScenario(loaded);
+    const again = runScenario(loaded, { seed, stopOnViolation: true, lineDigests: true, sink: { kind: "file", path: tracePath }, observer: collector.onEvent, atEnd: collector.atEnd });
+    assert(again.summary.sha256 === r.summary.sha256, `fuzz seed ${seed}: the repro's scenario document does not replay its run`);
+    writeRunReport(reportDir, tracePath, collector, again, { source: "fuzz" });
     const repro = makeRepro(again, path, "zksim fuzz", { buggify: false, stopOnViolation: true });
     report({ kind: "fail", seed, settings, events: r.summary.events, failure, path, repro });
     if (!this.settings.shrink) return;

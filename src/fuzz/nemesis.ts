@@ -21,8 +21,14 @@ export type FaultEntryInput = z.input<typeof faultEntrySchema>;
 export const NEMESIS_STREAM = "nemesis";
 
 export interface NemesisOptions {
-  /** The scenario's nodes, in the scenario's order. */
+  /** The nodes the nemesis crashes, pauses, skews and partitions (the scenario's order). */
   readonly nodes: readonly NodeId[];
+  /**
+   * Client nodes (role `client`), which the nemesis never crashes or pauses (a client that dies is
+   * not a fault of the system under test): partitions place each on one side or leave it reaching
+   * everyone.
+   */
+  readonly clients?: readonly NodeId[];
   /** Faults fall in [0, faultWindowUs]; at faultWindowUs everything heals. */
   readonly faultWindowUs: number;
   /**
@@ -140,7 +146,7 @@ function drawSchedule(r: Stream, s: NemesisSettings, opts: NemesisOptions): Faul
       }
     }
     if (r.chance(s.partition) && netBusyUntilUs <= t) {
-      out.push({ at: t, ...drawPartition(r, nodes) });
+      out.push({ at: t, ...drawPartition(r, nodes, opts.clients ?? []) });
       netBusyUntilUs = t + outage();
       if (netBusyUntilUs < window) out.push({ at: netBusyUntilUs, heal: true });
     }
@@ -175,17 +181,28 @@ function drawSchedule(r: Stream, s: NemesisSettings, opts: NemesisOptions): Faul
   return sorted.map((x) => x.e);
 }
 
-/** A partition of one of the four shapes: two halves, one node cut off, one-way, or a bridge. */
-function drawPartition(r: Stream, nodes: readonly NodeId[]): FaultEntryInput {
+/**
+ * A partition of one of the four shapes: two halves, one node cut off, one-way, or a bridge. With
+ * clients, the two-sided shapes put each client on one side or leave it out (reaching everyone).
+ */
+function drawPartition(r: Stream, nodes: readonly NodeId[], clients: readonly NodeId[]): FaultEntryInput {
   const order = r.shuffled(nodes);
   const shapes = nodes.length >= 3 ? 4 : 3;
+  const withClients = (a: NodeId[], b: NodeId[]): FaultEntryInput => {
+    for (const c of clients) {
+      const side = r.below(3);
+      if (side === 0) a.push(c);
+      else if (side === 1) b.push(c);
+    }
+    return { partition: [a, b] };
+  };
   switch (r.below(shapes)) {
     case 0: {
       const cut = r.between(1, order.length - 1);
-      return { partition: [order.slice(0, cut), order.slice(cut)] };
+      return withClients(order.slice(0, cut), order.slice(cut));
     }
     case 1:
-      return { partition: [order.slice(0, 1), order.slice(1)] };
+      return withClients(order.slice(0, 1), order.slice(1));
     case 2: {
       const cut = r.between(1, order.length - 1);
       return { oneWay: { from: order.slice(0, cut), to: order.slice(cut) } };

@@ -1,12 +1,18 @@
 /**
  * `index.html`: one self-contained page (inline CSS, JS and SVG; nothing fetched) with the run's
- * header, violations, expectations, metrics and the space-time diagram.
+ * header, violations (with the events that prove them), expectations, metrics, the time charts
+ * (roles, zxids, operations, traffic) and latencies, the servers' final trees, and the space-time
+ * diagram.
  */
 import { VERSION } from "../version.js";
 import { esc, fmtUs } from "./escape.js";
-import { REPORT_MAX_MESSAGES, REPORT_PREFIX_MESSAGES, REPORT_VIOLATION_CONTEXT } from "./files.js";
+import { REPORT_FAULT_CONTEXT, REPORT_FAULT_WINDOWS, REPORT_MAX_MESSAGES, REPORT_PREFIX_MESSAGES, REPORT_VIOLATION_CONTEXT } from "./files.js";
+import { CHARTS_JS } from "./charts-script.js";
+import { renderCharts } from "./charts-html.js";
 import type { ReportInput } from "./input.js";
+import { proofIndexes } from "./proof.js";
 import type { Diagram } from "./svg.js";
+import { renderTrees } from "./tree-html.js";
 
 const CSS = `
 *{box-sizing:border-box}
@@ -61,6 +67,54 @@ table{border-collapse:collapse}td,th{padding:2px 10px 2px 0;text-align:left}td.n
 @keyframes pulse{0%{opacity:1}50%{opacity:.25}100%{opacity:1}}
 #diagram .hl{animation:pulse .6s ease-in-out 3}
 footer{padding:10px 22px 30px;color:#7a8296}
+.card.wide{flex-basis:100%}
+ol.proof{margin:4px 0 8px;padding-left:18px;font-size:12px}
+ol.proof li{margin:2px 0}
+ol.proof code{font-family:ui-monospace,monospace;overflow-wrap:anywhere;background:#f5f6f8;padding:0 3px}
+ol.proof li.main code{background:#ffebee}
+.viol li.shown{background:#fff8e1}
+.leaders{background:#fff;border:1px solid #d8dce3;border-radius:6px;padding:6px 10px;margin:8px 0}
+.leaders ol{display:inline;padding:0;margin:0;list-style:none}
+.leaders li{display:inline;margin-right:14px}
+.leaders li:not(:last-child)::after{content:" →";color:#7a8296;margin-left:10px}
+#charts{background:#fff;border:1px solid #d8dce3;border-radius:0 0 6px 6px;padding:6px 0;user-select:none}
+#timecharts{display:block;cursor:crosshair}
+#timecharts text{font:11px system-ui,sans-serif;fill:#333}
+#timecharts .ph{font-weight:700;fill:#1d2330}
+#timecharts .pl{text-anchor:end;font:12px ui-monospace,monospace}
+#timecharts .tl{text-anchor:middle;fill:#7a8296}
+#timecharts .tick{stroke:#9aa3b5}
+#timecharts .lane-bg{fill:#f5f6f8}
+#timecharts .bl{font:600 11px system-ui,sans-serif;fill:#fff;pointer-events:none}
+#timecharts .dl{fill:#fff}
+#timecharts .down{fill:#c62828;fill-opacity:.55}
+#timecharts .ov-bg{fill:#eceff1}#timecharts .ov-bar{fill:#90a4ae}#timecharts .ov-drawn{fill:#37474f}
+#timecharts .ov-win{fill:#1e88e5;fill-opacity:.15;stroke:#1e88e5}
+#timecharts .ov-viol,#timecharts .viol-line line{stroke:#c62828;stroke-width:1.5}
+#timecharts .viol-line text{fill:#c62828;font-weight:700}
+#timecharts .zg{stroke:#e0e3e8}#timecharts .zep{stroke:#9aa3b5;stroke-dasharray:3 3}
+#timecharts .zl{text-anchor:end;font:10px ui-monospace,monospace;fill:#7a8296}
+#timecharts .zx{fill:none;stroke-width:2}#timecharts .zx.l{stroke-dasharray:5 3;stroke-width:1.3}
+#timecharts .zlg{font-size:11px}
+#timecharts .op.r{fill:#9e9e9e}#timecharts .op.w{fill:#1e88e5}#timecharts .op.err{fill:#c62828}
+#timecharts .op.lost{fill:#c62828;fill-opacity:.35;stroke:#c62828;stroke-dasharray:2 2}
+#timecharts .drops{fill:#c62828}
+#timecharts .sel{fill:#1e88e5;fill-opacity:.15;stroke:#1e88e5}
+#diagram text.time.found{fill:#fff;font-weight:700;paint-order:stroke;stroke:#1e88e5;stroke-width:6px}
+.hists{display:flex;flex-wrap:wrap;gap:20px}
+.hist{margin:0}.hist figcaption{font-size:12px;color:#546e7a}
+.histogram .h-ok{fill:#1e88e5}.histogram .h-bad{fill:#c62828}.histogram .hx{font:10px ui-monospace,monospace;fill:#7a8296}.histogram .axis{stroke:#9aa3b5}
+table.stats{font-size:12px;margin-top:8px}table.stats th{border-bottom:1px solid #d8dce3}table.stats tr.all td{font-weight:600;border-top:1px solid #eceff1}
+.tree-scroll{overflow:auto;max-height:60vh}
+table.tree{font-size:12px;border-collapse:collapse}
+table.tree th,table.tree td{border:1px solid #e0e3e8;padding:2px 8px;vertical-align:top;white-space:nowrap}
+table.tree td.p{font-family:ui-monospace,monospace}
+table.tree .d{font-family:ui-monospace,monospace}
+table.tree .m{color:#7a8296;font-size:11px}
+table.tree tr.differs td.p{color:#c62828;font-weight:700}
+table.tree td.odd{background:#ffcdd2}
+table.tree td.missing{color:#9aa3b5;font-style:italic}
+table.tree.only-diff tr.same{display:none}
 `;
 
 const JS = `
@@ -106,9 +160,30 @@ const JS = `
       el.classList.add("hl");
       var ev2 = document.getElementById("ev-" + a.getAttribute("data-event"));
       if (ev2) { ev2.classList.remove("off"); ev2.classList.add("hl"); }
+      var li = a.closest("li.v");
+      if (li) li.classList.add("shown");
+      var t = Number(a.getAttribute("data-t"));
+      if (window.zksimShowTime && !isNaN(t)) window.zksimShowTime(t);
       el.scrollIntoView({ block: "center", inline: "center", behavior: "smooth" });
     });
   });
+  Array.prototype.forEach.call(document.querySelectorAll("[data-show-event]"), function (a) {
+    a.addEventListener("click", function (ev) {
+      ev.preventDefault();
+      var li = a.closest("li.v");
+      if (li) li.classList.add("shown");
+      Array.prototype.forEach.call(svg.querySelectorAll(".hl"), function (x) { x.classList.remove("hl"); });
+      var el = document.getElementById("ev-" + a.getAttribute("data-show-event"));
+      if (el) { el.classList.remove("off"); el.classList.add("hl"); el.scrollIntoView({ block: "center", inline: "center" }); }
+      var t = Number(a.getAttribute("data-t"));
+      if (window.zksimShowTime && !isNaN(t)) window.zksimShowTime(t);
+    });
+  });
+})();
+(function () {
+  var box = document.getElementById("only-diff");
+  if (!box) return;
+  box.addEventListener("change", function () { document.querySelector("table.tree").classList.toggle("only-diff", box.checked); });
 })();
 `;
 
@@ -127,14 +202,20 @@ export function renderHtml(input: ReportInput, diagram: Diagram): string {
   ];
   if (tl.nemesis !== null) dl.push(["nemesis", tl.nemesis]);
 
+  const proofOf = (i: number, main: boolean): string => {
+    const line = input.proof?.get(i);
+    const t = line === undefined ? null : /^\{"t":(\d+)/.exec(line)?.[1];
+    return `<li${main ? ' class="main"' : ""}><a href="#ev-${i}" data-show-event="${i}"${t === null || t === undefined ? "" : ` data-t="${t}"`}>event ${i}</a>${main ? " (proves it)" : " (cited)"} ${line === undefined ? "" : `<code>${esc(line)}</code>`}</li>`;
+  };
   const violations =
     r.violations.length === 0
       ? `<p class="ok">No violation.</p>`
       : `<ul class="checks viol">${r.violations
-          .map(
-            (v, k) =>
-              `<li><a href="#${esc(diagram.violationIds[k] ?? "")}" data-target="${esc(diagram.violationIds[k] ?? "")}" data-event="${v.eventIndex}">${esc(v.invariant)} at event ${v.eventIndex}</a> (${fmtUs(v.t)}, ${esc(v.nodes.join(", "))}): ${esc(v.message)}</li>`,
-          )
+          .map((v, k) => {
+            const id = esc(diagram.violationIds[k] ?? "");
+            const proof = proofIndexes(v).map((i, j) => proofOf(i, j === 0)).join("");
+            return `<li class="v"><a href="#${id}" data-target="${id}" data-event="${v.eventIndex}" data-t="${v.t}">${esc(v.invariant)} at event ${v.eventIndex}</a> (${fmtUs(v.t)}, ${esc(v.nodes.join(", "))}): ${esc(v.message)}<ol class="proof">${proof}</ol></li>`;
+          })
           .join("")}</ul>`;
   const expectations = `<ul class="checks">${r.expectations.map((x) => `<li class="${x.ok ? "ok" : "no"}">${x.ok ? "✓" : "✗"} ${esc(x.text)}</li>`).join("")}</ul>`;
   const metricRows = Object.entries(r.metrics).sort(([a], [b]) => a.localeCompare(b));
@@ -147,7 +228,7 @@ export function renderHtml(input: ReportInput, diagram: Diagram): string {
     .map((t, k) => `<label><input type="checkbox" checked data-filter="${esc(t)}"><span class="sw" style="background:${diagram.colours[k] ?? "#777"}"></span>${esc(t)}</label>`)
     .join("");
   const windowNote = tl.windowed
-    ? `<p class="note">This run sent ${tl.messages} messages, more than ${REPORT_MAX_MESSAGES}: the diagram draws only a window, the first ${REPORT_PREFIX_MESSAGES} messages and ${REPORT_VIOLATION_CONTEXT} events on each side of every violation (grey bars mark what is left out). Every event is in trace.jsonl.</p>`
+    ? `<p class="note">This run sent ${tl.messages} messages, more than ${REPORT_MAX_MESSAGES}: the diagram draws only windows: the first ${REPORT_PREFIX_MESSAGES} messages, ${REPORT_VIOLATION_CONTEXT} events on each side of every violation and ${REPORT_FAULT_CONTEXT} on each side of the first ${REPORT_FAULT_WINDOWS} faults (grey bars mark what is left out; the dark ticks under the time charts' overview show where the windows fall). The time charts above cover the whole run; every event is in trace.jsonl.</p>`
     : "";
   const drawn = `${diagram.arrows} delivered and ${diagram.drops} dropped message${diagram.drops === 1 ? "" : "s"} drawn of ${tl.messages} sent`;
 
@@ -173,7 +254,9 @@ export function renderHtml(input: ReportInput, diagram: Diagram): string {
 <section class="card" id="metrics"><h2>Metrics</h2>${metrics}</section>
 ${marksCard}
 </div>
-<h2>Space-time diagram</h2>
+${input.charts === undefined ? "" : renderCharts(input.charts, tl, r.violations)}
+${input.trees === undefined || input.trees === null ? "" : `<div class="cards">${renderTrees(input.trees)}</div>`}
+<h2 id="spacetime">Space-time diagram</h2>
 <p>One lane per node; trace order flows down, one row per drawn event (virtual time on the left). Arrows are delivered messages, dashed arrows ending in × were dropped; red shading: node down, blue: paused, orange bands: partitions; dots are protocol events. Hover anything for its trace line; ctrl+wheel zooms. ${esc(drawn)}.</p>
 ${windowNote}
 <div class="controls">
@@ -188,6 +271,7 @@ ${diagram.svg}
 </main>
 <footer>zksim ${esc(VERSION)} · files beside this one: <a href="report.md">report.md</a>, <a href="summary.json">summary.json</a>, <a href="trace.jsonl">trace.jsonl</a></footer>
 <script>${JS}</script>
+${input.charts === undefined ? "" : `<script>${CHARTS_JS}</script>`}
 </body>
 </html>
 `;

@@ -127,7 +127,7 @@ export function renderDiagram(tl: Timeline, violations: readonly Violation[]): D
     }
     const { e, index } = slot.row;
     if (e.t !== lastLabelT && i - lastLabelSlot >= 2) {
-      labels.push(`<text class="time" x="${GUTTER - 8}" y="${y + 4}">${fmtUs(e.t)}</text>`);
+      labels.push(`<text class="time" data-t="${e.t}" x="${GUTTER - 8}" y="${y + 4}">${fmtUs(e.t)}</text>`);
       lastLabelT = e.t;
       lastLabelSlot = i;
     }

@@ -2,11 +2,12 @@
  * What the space-time diagram needs from a trace, collected one event at a time so a report can
  * watch a run as it happens: lanes, the drawable events (messages, faults, protocol events) and the
  * intervals to shade. Past `REPORT_MAX_MESSAGES` messages it keeps only a window: the first
- * `REPORT_PREFIX_MESSAGES` messages and `REPORT_VIOLATION_CONTEXT` drawn events around each
- * violation, so memory stays bounded on a ten-million-event run.
+ * `REPORT_PREFIX_MESSAGES` messages, `REPORT_VIOLATION_CONTEXT` drawn events around each
+ * violation and `REPORT_FAULT_CONTEXT` around the first faults, so memory stays bounded on a
+ * ten-million-event run.
  */
 import type { TraceEvent } from "../sim/trace.js";
-import { REPORT_MAX_MESSAGES, REPORT_PREFIX_MESSAGES, REPORT_VIOLATION_CONTEXT } from "./files.js";
+import { REPORT_FAULT_CONTEXT, REPORT_FAULT_WINDOWS, REPORT_MAX_MESSAGES, REPORT_PREFIX_MESSAGES, REPORT_VIOLATION_CONTEXT } from "./files.js";
 
 /** A drawn event: its trace index, its rank among drawable events (a jump marks omitted ones). */
 export interface Row {
@@ -41,6 +42,14 @@ const QUIET: readonly string[] = ["start", "timer", "durable", "conn-up", "conn-
 /** Kernel events drawn as lane labels or bands rather than protocol dots. */
 export const FAULTS: readonly string[] = ["crash", "restart", "pause", "resume", "disk-loss", "disk-fault", "disk-slow"];
 const GLOBAL: readonly string[] = ["partition", "partition-one-way", "partition-bridge", "heal", "link-faults", "violation"];
+/** Faults whose surroundings a windowed diagram keeps: what the system did about them is the story. */
+const LANDMARKS: readonly string[] = ["crash", "restart", "pause", "resume", "partition", "partition-one-way", "partition-bridge", "heal", "disk-loss"];
+
+/** How many drawn events on each side of a row a windowed diagram keeps, if any. */
+function contextOf(e: TraceEvent): number {
+  if (e.type === "violation") return REPORT_VIOLATION_CONTEXT;
+  return LANDMARKS.includes(e.type) ? REPORT_FAULT_CONTEXT : 0;
+}
 
 export function isDrawable(e: TraceEvent): boolean {
   if (e.type === "send" || e.type === "recv" || e.type === "drop") return true;
@@ -74,6 +83,7 @@ export class TimelineBuilder {
   private ringStart = 0;
   private keepAfter = 0;
   private windowed = false;
+  private landmarks = 0;
   private sends = 0;
   private seq = 0;
   private lastIndex = -1;
@@ -95,11 +105,12 @@ export class TimelineBuilder {
       if (this.sends > REPORT_MAX_MESSAGES) this.startWindowing();
       return;
     }
-    if (e.type === "violation") {
-      this.kept.push(...this.ring.slice(this.ringStart), row);
+    const context = this.contextFor(e);
+    if (context > 0) {
+      this.kept.push(...this.ring.slice(Math.max(this.ringStart, this.ring.length - context)), row);
       this.ring = [];
       this.ringStart = 0;
-      this.keepAfter = REPORT_VIOLATION_CONTEXT;
+      this.keepAfter = Math.max(this.keepAfter, context);
       return;
     }
     if (this.keepAfter > 0) {
@@ -142,13 +153,22 @@ export class TimelineBuilder {
       keep[i] = true;
     }
     for (let i = 0; i < all.length; i++) {
-      if ((all[i] as Row).e.type !== "violation") continue;
-      for (let j = Math.max(0, i - REPORT_VIOLATION_CONTEXT); j <= Math.min(all.length - 1, i + REPORT_VIOLATION_CONTEXT); j++) keep[j] = true;
+      const context = this.contextFor((all[i] as Row).e);
+      for (let j = Math.max(0, i - context); context > 0 && j <= Math.min(all.length - 1, i + context); j++) keep[j] = true;
     }
     const tailFrom = Math.max(0, all.length - REPORT_VIOLATION_CONTEXT);
     this.kept = all.filter((_, i) => keep[i]);
     this.ring = all.slice(tailFrom).filter((_, i) => !keep[tailFrom + i]);
     this.ringStart = 0;
+  }
+
+  /** The context to keep around an event once windowing, counting the fault windows spent. */
+  private contextFor(e: TraceEvent): number {
+    const c = contextOf(e);
+    if (c === 0 || e.type === "violation") return c;
+    if (this.landmarks >= REPORT_FAULT_WINDOWS) return 0;
+    this.landmarks++;
+    return c;
   }
 
   private noteNodes(e: TraceEvent): void {

@@ -29,6 +29,8 @@ export interface ScenarioRunOptions {
   readonly checkers?: readonly Checker[];
   /** Sees every event (progress displays, reports). */
   readonly observer?: (e: TraceEvent, index: number) => void;
+  /** Sees the world once the run is over, before the trace closes (reports read final state here). */
+  readonly atEnd?: (world: World) => void;
 }
 
 export interface ScenarioRunResult {
@@ -92,6 +94,7 @@ export function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): Scenari
   const lastIndex = world.traceEvents - 1;
   for (const c of checkers) for (const v of c.finish?.(lastIndex) ?? []) record(v);
   const figures = metrics?.result(world.now) ?? {};
+  opts.atEnd?.(world);
   const summary = world.end(reason);
   const expectations = watch.judge(violations, reason, figures);
   return {

@@ -1,17 +1,18 @@
 // `zksim fuzz` and `zksim shrink` end to end (run `npm run build` first): failures become repros
 // that replay exactly, the number of workers changes nothing, and bad input exits 2.
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { tempDir, zksim } from "../cli/cli-helpers.js";
 
 const CAMPAIGN_LINE = /^runs=(\d+) failures=(\d+) first_failing_seed=(\d+|none) repro=(\S+)$/m;
 
+/** Every file under dir (failures' report directories included), by relative path. */
 function files(dir: string): Record<string, string> {
   return Object.fromEntries(
     readdirSync(dir)
       .sort()
-      .map((f) => [f, readFileSync(join(dir, f), "utf8")]),
+      .flatMap((f) => (statSync(join(dir, f)).isDirectory() ? Object.entries(files(join(dir, f))).map(([g, text]) => [`${f}/${g}`, text]) : [[f, readFileSync(join(dir, f), "utf8")]])),
   );
 }
 

@@ -55,7 +55,7 @@ describe("report of 3pc-partition", async () => {
 
   it("links the violation to an element of the diagram, beside its one-line message", () => {
     expect(run.violations).toHaveLength(1);
-    const m = /<a href="#([^"]+)" data-target="([^"]+)" data-event="(\d+)">/.exec(html);
+    const m = /<a href="#([^"]+)" data-target="([^"]+)" data-event="(\d+)" data-t="\d+">/.exec(html);
     expect(m).not.toBeNull();
     const id = m?.[1] ?? "";
     expect(m?.[2]).toBe(id);
