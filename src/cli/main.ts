@@ -6,6 +6,7 @@ import type { ProtocolPlugin } from "../scenario/plugin.js";
 import { VERSION } from "../version.js";
 import { listCommand, replayCommand, runCommand, schemaCommand, type Io } from "./commands.js";
 import { checkHistoryCommand, modelArg } from "./check-history.js";
+import { checkCommand, collectInvariant } from "./check-command.js";
 import { countArg, durationArg, fuzzCommand, positiveArg, shardArg, type FuzzFlags } from "./fuzz-command.js";
 import { shrinkCommand } from "./shrink-command.js";
 import { compareCommand, type CompareFlags } from "./compare-command.js";
@@ -67,6 +68,12 @@ export function program(plugins: readonly ProtocolPlugin<any>[], setExit: (code:
     .argument("<file>", "the history, one event per line")
     .requiredOption("--model <model>", "the object's sequential specification: register | cas-register", modelArg)
     .action((file: string, flags: { model: ReturnType<typeof modelArg> }) => setExit(checkHistoryCommand(io, file, flags.model)));
+
+  p.command("check")
+    .description("run a protocol's checkers over a trace file (the protocol comes from its scenario event); exit 0 no violation, 1 violations, 2 bad input")
+    .argument("<trace>", "a trace written by `zksim run --trace` (JSON Lines)")
+    .option("--invariant <name>", "check only this invariant (repeatable)", collectInvariant, [])
+    .action((file: string, flags: { invariant: string[] }) => setExit(checkCommand(io, registry, file, flags.invariant)));
 
   p.command("fuzz")
     .description("fuzz a scenario over seeds with a seeded nemesis; ends with: runs=N failures=F first_failing_seed=S|none repro=PATH|none")

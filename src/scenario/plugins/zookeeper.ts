@@ -8,7 +8,10 @@ import { ENSEMBLE_NETWORK } from "../../zk/quorum/ensemble.js";
 import { QuorumPeer, quorumPeer } from "../../zk/quorum/peer.js";
 import { CommandClient } from "../../zk/workload/command-client.js";
 import { parseScriptCommand, ScriptClient, type ScriptStep } from "../../zk/workload/script-client.js";
+import { RegisterClient, type RegisterClientParams } from "../../zk/workload/register-client.js";
 import { recipeCheckersFor, recipeNodes, recipeSchema } from "./zk-recipes.js";
+import { zookeeperCheckers } from "../../check/client/index.js";
+import type { EnsembleShape } from "../../check/zab/index.js";
 import type { MetricCollector, NodeSpec, ProtocolPlugin } from "../plugin.js";
 import { duration } from "../schema-types.js";
 
@@ -26,6 +29,23 @@ const clientSchema = z.strictObject({
     .prefault({ times: 0, do: "sync /" })
     .meta({ description: "After the script: a command run `times` times; {i} is the count" }),
 });
+
+const registerSchema = z.strictObject({
+  clients: z.number().int().min(1).max(50).default(3).meta({ description: "Client nodes reg1, reg2, ..." }),
+  keys: z.number().int().min(1).max(100).default(3).meta({ description: "Registers /r0 .. /r<keys-1>" }),
+  ops: z.number().int().min(0).max(100_000).default(100).meta({ description: "Operations per client" }),
+  period: duration.prefault("50ms").meta({ description: "Pause after each operation" }),
+  sessionTimeout: duration.prefault("4s"),
+  start: duration.default(0),
+});
+
+const workloadSchema = z
+  .strictObject({
+    register: registerSchema.optional().meta({
+      description: "A Jepsen-style CAS register over setData with versions (read, write, cas on a few keys), with a watch, an ephemeral per session, and listings",
+    }),
+  })
+  .default({});
 
 type ClientSpec = { readonly id: string; readonly servers: readonly number[]; readonly sessionTimeoutMs: number; readonly steps: readonly ScriptStep[]; readonly startAtUs: number };
 
@@ -48,6 +68,7 @@ export const zookeeperParams = z
       .optional()
       .meta({ description: "A client node `cmd1` that creates /cmd-N for each `{type: submit, cmd: N}` input (the protocol lab's client)" }),
     recipes: z.array(recipeSchema).default([]).meta({ description: "Recipes from the ZooKeeper documentation, as client nodes, with their checkers" }),
+    workload: workloadSchema.meta({ description: "Generated client workloads" }),
     mutations: z
       .array(z.enum(MUTATIONS))
       .default([])
@@ -89,13 +110,21 @@ export const zookeeperParams = z
       clients.push({ id, servers, sessionTimeoutMs: Math.floor(c.sessionTimeout / 1000), steps, startAtUs: c.start });
     }
     const commandClient =
-      p.commandClient === undefined
-        ? null
-        : { servers: p.commandClient.servers ?? parsed.cfg.servers.map((x) => x.sid), retryMs: Math.floor(p.commandClient.retry / 1000), startAtUs: p.commandClient.start };
-    return { cfg: { ...parsed.cfg, mutations: p.mutations }, start: p.start, clients, recipes: p.recipes, commandClient };
+      p.commandClient === undefined ? null : { servers: p.commandClient.servers ?? parsed.cfg.servers.map((x) => x.sid), retryMs: Math.floor(p.commandClient.retry / 1000), startAtUs: p.commandClient.start };
+    return { cfg: { ...parsed.cfg, mutations: p.mutations }, start: p.start, clients, recipes: p.recipes, workload: p.workload, commandClient };
   });
 
 export type ZookeeperParams = z.output<typeof zookeeperParams>;
+
+/** What the ZooKeeper checkers need to know of the ensemble. */
+export function ensembleShape(cfg: QuorumConfig): EnsembleShape {
+  return {
+    servers: cfg.servers.map((s) => nodeOfSid(s.sid)),
+    observers: cfg.servers.filter((s) => s.type === "observer").map((s) => nodeOfSid(s.sid)),
+    initLimit: cfg.initLimit,
+    syncLimit: cfg.syncLimit,
+  };
+}
 
 const ROLE_NAMES = ["leader", "follower", "followers", "observer", "observers", "others", "lookers", "holder:"] as const;
 
@@ -250,6 +279,23 @@ export const zookeeperPlugin: ProtocolPlugin<ZookeeperParams> = {
       params.recipes,
       params.cfg.servers.map((s) => nodeOfSid(s.sid)),
     );
+    const register = params.workload.register;
+    const registers: NodeSpec[] = [];
+    for (let i = 1; register !== undefined && i <= register.clients; i++) {
+      const rp: RegisterClientParams = {
+        servers: params.cfg.servers.map((s) => nodeOfSid(s.sid)),
+        sessionTimeoutMs: Math.floor(register.sessionTimeout / 1000),
+        keys: register.keys,
+        ops: register.ops,
+        periodUs: register.period,
+      };
+      registers.push({
+        id: `reg${i}`,
+        role: "client",
+        factory: (() => new RegisterClient(rp)) as unknown as NodeFactory<Message, TraceValue>,
+        ...(register.start === 0 ? {} : { startAtUs: register.start }),
+      });
+    }
     const cc = params.commandClient;
     const commands: NodeSpec[] =
       cc === null
@@ -262,10 +308,10 @@ export const zookeeperPlugin: ProtocolPlugin<ZookeeperParams> = {
               ...(cc.startAtUs === 0 ? {} : { startAtUs: cc.startAtUs }),
             },
           ];
-    return [...servers, ...clients, ...recipes, ...commands];
+    return [...servers, ...clients, ...recipes, ...registers, ...commands];
   },
   inputs: () => [],
-  checkers: (params) => [...recipeCheckersFor(params.recipes)],
+  checkers: (params) => [...zookeeperCheckers(ensembleShape(params.cfg)), ...recipeCheckersFor(params.recipes)],
   metrics: () => zookeeperMetrics(),
   targets: {
     names: ROLE_NAMES,
