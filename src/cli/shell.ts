@@ -18,7 +18,9 @@ export type ShellFlags = { readonly servers?: number; readonly observers?: numbe
 
 export const SIMULATOR_COMMANDS: readonly string[] = Object.freeze(["advance", "crash", "restart", "status", "4lw", "partition", "heal", "pause"]);
 
-const WORDS = "ruok, srvr, stat, conf, envi, isro, mntr, cons, wchs";
+const WORDS = "ruok, srvr, stat, conf, envi, isro, mntr, cons, wchs, dirs, gtmk";
+/** An ensemble's servers also answer dump (sessions, ephemerals, connections). */
+const ENSEMBLE_WORDS = `${WORDS}, dump`;
 
 const isCount = (a: string | undefined): a is string => a !== undefined && /^\d+$/.test(a) && Number.isSafeInteger(Number(a));
 
@@ -92,7 +94,7 @@ export function ensembleCommand(sim: EnsembleSim, args: readonly string[]): stri
     case "4lw": {
       const sid = sidOf(a1);
       if (typeof sid === "string") return sid;
-      if (a2 === undefined) return `usage: 4lw N WORD (${WORDS})\n`;
+      if (a2 === undefined) return `usage: 4lw N WORD (${ENSEMBLE_WORDS})\n`;
       const answer = sim.fourLetterWord(sid, a2);
       if (answer === null) return `server ${sid} is down: connection refused\n`;
       return answer.endsWith("\n") ? answer : `${answer}\n`;

@@ -120,6 +120,8 @@ export function parseQuorumCfg(text: string): { readonly ok: true; readonly cfg:
     extendedTypesEnabled: flags.get("extendedTypesEnabled") === "true",
     enforceQuota: flags.get("enforceQuota") === "true",
     superDigest: flags.get("DigestAuthenticationProvider.superDigest") ?? null,
+    // As written (FourLetterCommands.isEnabled splits and trims it); unset: "*", as the oracle's servers ran.
+    fourLetterWordWhitelist: flags.get("4lw.commands.whitelist") ?? DEFAULT_STANDALONE.fourLetterWordWhitelist,
   };
   const withPorts = servers.map((s) => (s.clientPort === 0 ? { ...s, clientPort } : s)).sort((a, b) => a.sid - b.sid);
   return { ok: true, cfg: { serving, initLimit, syncLimit, snapCount: ints.get("snapCount") ?? 100000, servers: withPorts, mutations: [] } };

@@ -4,6 +4,7 @@ import type { Id } from "../acl.js";
 import { authInfoOrder, sessionAclHook } from "../cli/session-auth.js";
 import { ERR } from "../errors.js";
 import { PendingChanges } from "../pending-changes.js";
+import { proposalBytes, type LeaderFigures } from "../server/four-letter-words.js";
 import type { LocalSession, WritePath } from "../server/serving.js";
 import { encodeLogRecord } from "../server/txn-log.js";
 import { fromWire, hex } from "../server/wire.js";
@@ -321,6 +322,7 @@ export class Leader implements WritePath {
     if (this.epochs.active || !this.epochs.established || !isQuorum(me.cfg, this.newLeaderAcks)) return;
     this.epochs.active = true;
     ctx.cancelTimer(INIT);
+    this.servingSinceUs = ctx.now();
     this.lastProposed = this.newLeaderZxid;
     this.lastCommitted = this.newLeaderZxid;
     this.pending = new PendingChanges(me.db.tree);
@@ -383,6 +385,7 @@ export class Leader implements WritePath {
     const zxid = t.hdr.zxid;
     const rec = encodeLogRecord(t.hdr, t.txn);
     this.proposals.set(zxid, { t, rec, acks: new Set(), origin, xid });
+    this.recordProposalSize(t);
     ctx.trace({ type: "zab-propose", epoch: epochOf(zxid), zxid: hex(zxid), session: hex(t.hdr.sessionId), txn: t.txn.type, path: txnPath(t.txn) });
     for (const h of this.handlers.values()) {
       if (!h.forwarding || h.observer) continue;
@@ -505,5 +508,38 @@ export class Leader implements WritePath {
 
   get status(): { readonly lastProposed: bigint; readonly lastCommitted: bigint } {
     return { lastProposed: this.lastProposed, lastCommitted: this.lastCommitted };
+  }
+
+  // ---------------------------------------------------------------- four-letter words (srvr, stat, mntr)
+
+  /** `Leader.proposalStats` (BufferStats): the serialized size of the proposals made, -1 until the first. */
+  private readonly proposalSizes = { last: -1, min: -1, max: -1 };
+  /** `leaderStartTime`: when this leader started serving (virtual µs), -1 before. */
+  private servingSinceUs = -1;
+
+  /** `BufferStats.setLastBufferSize(data.length)` in `Leader.propose`. */
+  private recordProposalSize(t: LoggedTxn): void {
+    const size = proposalBytes(t);
+    const p = this.proposalSizes;
+    p.last = size;
+    if (p.min === -1 || size < p.min) p.min = size;
+    if (size > p.max) p.max = size;
+  }
+
+  /** What srvr, stat and mntr show of the leader (`LeaderZooKeeperServer`'s gauges, `StatCommand`). */
+  fourLetterFigures(nowUs: number): LeaderFigures {
+    const handlers = [...this.handlers.values()];
+    const forwarding = handlers.filter((h) => h.forwarding);
+    const learnerSyncs = new Set(this.syncWaits.filter((w) => w.sid !== this.peer.sid).map((w) => w.after));
+    return {
+      learners: handlers.length,
+      syncedFollowers: forwarding.filter((h) => !h.observer).length,
+      syncedNonVotingFollowers: forwarding.filter((h) => !h.observer && !this.peer.isVoter(h.sid)).length,
+      syncedObservers: forwarding.filter((h) => h.observer).length,
+      pendingSyncs: learnerSyncs.size,
+      uptimeMs: this.servingSinceUs < 0 ? 0 : Math.floor((nowUs - this.servingSinceUs) / 1000),
+      proposalSizes: { ...this.proposalSizes },
+      learnerSids: handlers.map((h) => h.sid).sort((a, b) => a - b),
+    };
   }
 }

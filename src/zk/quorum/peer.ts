@@ -1,16 +1,18 @@
 import type { ConnectionChange, DiskDone, Node, NodeId, StartKind } from "../../sim/node.js";
-import { fourLetterWord } from "../server/four-letter-words.js";
+import type { ExpiryQueue } from "../server/expiry-queue.js";
+import { fourLetterWord, fourLetterWordNotServing, type ServerSnapshot, type SessionTrackerDump } from "../server/four-letter-words.js";
 import { EXPIRE_TIMER, ServingCore, type WritePath } from "../server/serving.js";
 import { decodeLogRecord, TXN_LOG } from "../server/txn-log.js";
 import { hex } from "../server/wire.js";
 import { ZkDb } from "../server/zkdb.js";
+import type { Txn } from "../txn.js";
 import { nodeOfSid, sidOfNode, type QuorumConfig, type QuorumServer } from "./config.js";
 import { ELECTION_CHANNEL, FastLeaderElection, type Decision, type FleMessage, type PeerState } from "./fle.js";
 import { isZabPacket, isZabTimer, ZAB_CHANNEL, type PeerCtx, type PeerHost, type PeerMessage, type ZabPhase } from "./host.js";
 import { Leader } from "./leader.js";
 import { Learner } from "./learner.js";
 import type { ZabPacket } from "./packets.js";
-import { ACCEPTED_EPOCH, CURRENT_EPOCH, epochOf, ZabDisk } from "./zab-disk.js";
+import { ACCEPTED_EPOCH, CURRENT_EPOCH, epochOf, makeZxid, ZabDisk } from "./zab-disk.js";
 
 /** An operator's four-letter word, answered as a `zk-4lw` trace event. */
 export type PeerInput = { readonly type: "4lw"; readonly word: string };
@@ -18,8 +20,6 @@ export type PeerInput = { readonly type: "4lw"; readonly word: string };
 const OBSERVER_DELAY = "peer-observer-delay";
 /** `zookeeper.observer.election.DelayMs`. */
 const OBSERVER_ELECTION_DELAY_MS = 200;
-
-const NOT_SERVING = "This ZooKeeper instance is not currently serving requests\n";
 
 /**
  * One ZooKeeper server of an ensemble (`QuorumPeer`): LOOKING runs Fast Leader Election; the
@@ -218,11 +218,45 @@ export class QuorumPeer implements Node<PeerMessage, PeerInput>, PeerHost {
   }
 
   private fourLetterWord(ctx: PeerCtx, word: string): string {
-    if (word === "ruok") return "imok";
-    if (this.core === null) return NOT_SERVING;
-    const mode = this.state === "LEADING" ? "leader" : this.state === "OBSERVING" ? "observer" : "follower";
-    const text = fourLetterWord(word, this.core.snapshot(ctx, ctx.disk.read(TXN_LOG).length));
-    return text.replace("Mode: standalone", `Mode: ${mode}`).replace("zk_server_state\tstandalone", `zk_server_state\t${mode}`);
+    // Outside broadcast the peer has no running ZooKeeperServer: most words say it is not serving.
+    if (this.core === null) return fourLetterWordNotServing(word, this.cfg.serving.fourLetterWordWhitelist);
+    return fourLetterWord(word, this.fourLetterSnapshot(ctx, this.core));
+  }
+
+  /** What the four-letter words see of this server while it serves: the serving core's figures plus the quorum's. */
+  private fourLetterSnapshot(ctx: PeerCtx, core: ServingCore): ServerSnapshot {
+    const base = core.snapshot(ctx, ctx.disk.read(TXN_LOG).length);
+    const role = this.state === "LEADING" ? "leader" : this.state === "OBSERVING" ? "observer" : "follower";
+    // Leader.lead sets the database's lastProcessedZxid to <epoch, 0> once it serves, so a fresh
+    // ensemble's leader shows Zxid 0x100000000 where its followers show 0x0.
+    const epochStart = this.leader === null ? 0n : makeZxid(this.leader.epochs.proposed, 0);
+    // A leader's tracker expires sessions (SessionTrackerImpl's buckets); a learner's only lists them.
+    const expiry: ExpiryQueue<bigint> | null = core.expiryQueue;
+    let sessionTracker: SessionTrackerDump = { kind: "learner", sessions: this.db.sessions };
+    if (expiry !== null) {
+      const expiresAt = new Map<bigint, number>();
+      for (const id of this.db.sessions.keys()) {
+        const at = expiry.expiresAt(id);
+        if (at !== undefined) expiresAt.set(id, at);
+      }
+      sessionTracker = { kind: "expiry", expiresAt };
+    }
+    return {
+      ...base,
+      zxid: base.zxid > epochStart ? base.zxid : epochStart,
+      sessionTracker,
+      quorum: {
+        role,
+        peerState: `${this.state.toLowerCase()} - ${this.phase.toLowerCase()}`,
+        sid: this.sid,
+        initLimit: this.cfg.initLimit,
+        syncLimit: this.cfg.syncLimit,
+        members: this.cfg.servers,
+        leader: this.leader?.fourLetterFigures(ctx.now()) ?? null,
+        observerMasterId: role === "observer" ? (this.learner?.leaderSid ?? null) : null,
+        writeNamespaces: writeNamespaces(this.db.history.map((t) => t.txn)),
+      },
+    };
   }
 
   /** Whether this server has zxid `z` in its database or its log (a fault target: "the server holding zxid X"). */
@@ -235,6 +269,26 @@ export class QuorumPeer implements Node<PeerMessage, PeerInput>, PeerHost {
     const committed = this.leader?.status.lastCommitted ?? this.db.lastZxid;
     return { state: this.state, phase: this.phase, epoch: this.currentEpoch, acceptedEpoch: this.acceptedEpoch, lastZxid: this.db.lastZxid, committedZxid: committed };
   }
+}
+
+/**
+ * `DataTree.updateWriteStat`'s namespaces (a path's first component) in first-write order: every
+ * create, delete and setData the database applied (ephemerals a closeSession removed included), after
+ * the /zookeeper/config write every quorum server makes at start (`initConfigInZKDatabase`).
+ */
+function writeNamespaces(txns: readonly Txn[]): string[] {
+  const seen = new Set<string>(["zookeeper"]);
+  const add = (path: string): void => {
+    const top = path.split("/")[1];
+    if (top !== undefined && top !== "") seen.add(top);
+  };
+  const visit = (t: Txn): void => {
+    if (t.type === "create" || t.type === "delete" || t.type === "setData") add(t.path);
+    else if (t.type === "closeSession") t.paths.forEach(add);
+    else if (t.type === "multi") t.txns.forEach(visit);
+  };
+  txns.forEach(visit);
+  return [...seen];
 }
 
 /** The factory the kernel calls at every start and restart of a server. */

@@ -1,34 +1,61 @@
 /**
- * Every key `mntr` prints on a standalone 3.8.0 server, in the order it prints them, with the value
- * shown when zksim has nothing to measure (a counter that stays 0, an average of nothing).
+ * The keys `mntr` prints on a 3.8.0 server (`MonitorCommand`), in the order it prints them, as
+ * recorded from the real servers (shared/oracle/fourlw/*.mntr), with the value shown when zksim has
+ * nothing to measure (a counter that stays 0, an average of nothing).
+ *
+ * The order is Java's: first `ZooKeeperServer.dumpMonitorValues` (zk_version, zk_server_state, then
+ * on a quorum server zk_peer_state, on an observer zk_observer_master_id), then the metrics
+ * provider's maps one after the other, each a `ConcurrentHashMap` iterated in bucket order
+ * (`DefaultMetricsContext.dump`): the gauges, the counters and summaries, then the summary sets,
+ * whose keys are dynamic (a namespace, a learner's sid). Which gauges a server has depends on its
+ * role (`QuorumZooKeeperServer`, `LeaderZooKeeperServer` and `FollowerZooKeeperServer` register
+ * more, and a gauge whose value is null, such as a follower's zk_synced_observers, is skipped); the
+ * gauge table has 64 buckets on every role (24 to 34 gauges), so the roles share one order.
  */
-export const MNTR_KEYS: readonly (readonly [string, string])[] = Object.freeze([
-  ["zk_version", "0"],
-  ["zk_server_state", "0"],
-  ["zk_ephemerals_count", "0"],
-  ["zk_num_alive_connections", "0"],
-  ["zk_avg_latency", "0.0"],
-  ["zk_outstanding_requests", "0"],
-  ["zk_znode_count", "0"],
-  ["zk_global_sessions", "0"],
-  ["zk_non_mtls_remote_conn_count", "0"],
-  ["zk_last_client_response_size", "0"],
-  ["zk_packets_sent", "0"],
-  ["zk_packets_received", "0"],
-  ["zk_max_client_response_size", "0"],
-  ["zk_connection_drop_probability", "0.0"],
-  ["zk_watch_count", "0"],
-  ["zk_auth_failed_count", "0"],
-  ["zk_min_latency", "0"],
-  ["zk_max_file_descriptor_count", "0"],
-  ["zk_approximate_data_size", "0"],
-  ["zk_open_file_descriptor_count", "0"],
-  ["zk_local_sessions", "0"],
-  ["zk_uptime", "0"],
-  ["zk_max_latency", "0"],
-  ["zk_outstanding_tls_handshake", "0"],
-  ["zk_min_client_response_size", "0"],
-  ["zk_non_mtls_local_conn_count", "0"],
+
+/** Which servers print a gauge: every server, every quorum server, or a leader only. */
+export type MntrGaugeRoles = "any" | "quorum" | "leader";
+
+/** The gauges, in bucket order (the leader's recording, the longest), with their roles. */
+export const MNTR_GAUGES: readonly (readonly [key: string, missing: string, roles: MntrGaugeRoles])[] = Object.freeze([
+  ["zk_ephemerals_count", "0", "any"],
+  ["zk_num_alive_connections", "0", "any"],
+  ["zk_avg_latency", "0.0", "any"],
+  ["zk_min_proposal_size", "0", "leader"],
+  ["zk_outstanding_requests", "0", "any"],
+  ["zk_znode_count", "0", "any"],
+  ["zk_global_sessions", "0", "any"],
+  ["zk_non_mtls_remote_conn_count", "0", "any"],
+  ["zk_last_client_response_size", "0", "any"],
+  ["zk_packets_sent", "0", "any"],
+  ["zk_packets_received", "0", "any"],
+  ["zk_max_proposal_size", "0", "leader"],
+  ["zk_max_client_response_size", "0", "any"],
+  ["zk_synced_followers", "0", "leader"],
+  ["zk_connection_drop_probability", "0.0", "any"],
+  ["zk_watch_count", "0", "any"],
+  ["zk_synced_non_voting_followers", "0", "leader"],
+  ["zk_synced_observers", "0", "leader"],
+  ["zk_auth_failed_count", "0", "any"],
+  ["zk_min_latency", "0", "any"],
+  ["zk_max_file_descriptor_count", "0", "any"],
+  ["zk_approximate_data_size", "0", "any"],
+  ["zk_open_file_descriptor_count", "0", "any"],
+  ["zk_last_proposal_size", "0", "leader"],
+  ["zk_pending_syncs", "0", "leader"],
+  ["zk_leader_uptime", "0", "leader"],
+  ["zk_local_sessions", "0", "any"],
+  ["zk_uptime", "0", "any"],
+  ["zk_max_latency", "0", "any"],
+  ["zk_outstanding_tls_handshake", "0", "any"],
+  ["zk_learners", "0", "leader"],
+  ["zk_min_client_response_size", "0", "any"],
+  ["zk_non_mtls_local_conn_count", "0", "any"],
+  ["zk_quorum_size", "0", "quorum"],
+]);
+
+/** The counters and summaries every server prints after the gauges, in order. */
+export const MNTR_METRICS: readonly (readonly [key: string, missing: string])[] = Object.freeze([
   ["zk_proposal_count", "0"],
   ["zk_watch_bytes", "0"],
   ["zk_outstanding_changes_removed", "0"],
@@ -488,9 +515,23 @@ export const MNTR_KEYS: readonly (readonly [string, string])[] = Object.freeze([
   ["zk_p95_write_commitproc_time_ms", "0"],
   ["zk_p99_write_commitproc_time_ms", "0"],
   ["zk_p999_write_commitproc_time_ms", "0"],
-  ["zk_avg_a_write_per_namespace", "0.0"],
-  ["zk_min_a_write_per_namespace", "0"],
-  ["zk_max_a_write_per_namespace", "0"],
-  ["zk_cnt_a_write_per_namespace", "0"],
-  ["zk_sum_a_write_per_namespace", "0"],
+]);
+
+/** What each key of a BASIC summary set prints (`AvgMinMaxCounter.values`), `zk_<stat>_<key>_<set>`. */
+export const BASIC_SUMMARY_STATS: readonly string[] = Object.freeze(["avg", "min", "max", "cnt", "sum"]);
+
+/** An ADVANCED summary set adds percentiles (`AvgMinMaxPercentileCounter.values`). */
+export const ADVANCED_SUMMARY_STATS: readonly string[] = Object.freeze([...BASIC_SUMMARY_STATS, "p50", "p95", "p99", "p999"]);
+
+/**
+ * The summary sets zksim prints, in the order `DefaultMetricsContext.dump` reaches them: the BASIC
+ * sets' map (learner_handler_qp_size in bucket 5, write_per_namespace in 11 of 16), then the
+ * ADVANCED sets' (learner_handler_qp_time_ms). A set prints nothing until a key is added to it:
+ * a learner's sid once a LearnerHandler sends it packets, a namespace (a path's first component)
+ * once a write touches it. read_per_namespace (bucket 8) needs read history zksim does not keep.
+ */
+export const MNTR_SUMMARY_SETS: readonly (readonly [set: string, keys: "learners" | "namespaces", advanced: boolean])[] = Object.freeze([
+  ["learner_handler_qp_size", "learners", false],
+  ["write_per_namespace", "namespaces", false],
+  ["learner_handler_qp_time_ms", "learners", true],
 ]);

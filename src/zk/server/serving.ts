@@ -119,6 +119,11 @@ export class ServingCore {
     }
   }
 
+  /** The session tracker's buckets, where this server expires sessions (null on a learner); `dump` lists them. */
+  get expiryQueue(): ExpiryQueue<bigint> | null {
+    return this.expiry;
+  }
+
   get minTimeoutMs(): number {
     return this.cfg.minSessionTimeoutMs === -1 ? this.cfg.tickTimeMs * 2 : this.cfg.minSessionTimeoutMs;
   }
