@@ -31,8 +31,13 @@ interface PeerLink {
   linkUp: boolean;
   /** The handshake settled: a `SendWorker` runs for this peer (`senderWorkerMap` holds it). */
   established: boolean;
-  /** This server asked for a connection and has not heard how it went (`inprogressConnections`). */
-  dialing: boolean;
+  /**
+   * Attempts this server made and has not heard the end of (`inprogressConnections`); it dialed
+   * while this is above 0. A count, not a flag: an earlier attempt's failure can be reported after
+   * a newer attempt started (a pause replays the old news in a burst), and must not make the newer
+   * attempt's conn-up look like the peer's dial, or both ends wait for a hello that never comes.
+   */
+  dialing: number;
 }
 
 export class ElectionCnx {
@@ -79,15 +84,15 @@ export class ElectionCnx {
       // nothing is sent on it before the handshake settles.
       l.linkUp = true;
       l.established = false;
-      if (l.dialing) {
-        l.dialing = false;
+      if (l.dialing > 0) {
+        l.dialing = 0;
         this.initiated(ctx, l);
       }
       return;
     }
     if (change.reason === "refused" || change.reason === "unreachable") {
-      // Our attempt failed; the next toSend or connectAll tries again.
-      l.dialing = false;
+      // One of our attempts failed; the next toSend or connectAll tries again.
+      l.dialing = Math.max(0, l.dialing - 1);
       return;
     }
     // `SendWorker.finish`: what was handed to the broken connection is gone, the queue stays.
@@ -120,7 +125,7 @@ export class ElectionCnx {
   /** `connectOne`: dial unless a connection is up or being settled (the kernel drops a repeated dial). */
   private connectOne(ctx: Ctx, l: PeerLink): void {
     if (l.established || l.linkUp) return;
-    l.dialing = true;
+    l.dialing++;
     ctx.connect(l.node, ELECTION_CHANNEL);
   }
 
@@ -153,7 +158,7 @@ export class ElectionCnx {
   private link(sid: number): PeerLink {
     let l = this.links.get(sid);
     if (l === undefined) {
-      l = { sid, node: this.nodeOf(sid), known: false, pending: null, lastSent: null, linkUp: false, established: false, dialing: false };
+      l = { sid, node: this.nodeOf(sid), known: false, pending: null, lastSent: null, linkUp: false, established: false, dialing: 0 };
       this.links.set(sid, l);
     }
     return l;

@@ -184,6 +184,16 @@ export class Learner implements WritePath {
         return this.onCommit(ctx, BigInt(pkt.zxid));
       case "INFORM": {
         const t = decodeLogRecord(pkt.rec);
+        if (this.stage !== "broadcast" && (!this.snapshotNeeded || this.stage === "newleader")) {
+          // Learner.syncWithLeader: once txns go to the log (`writeToTxnLog`: a DIFF, or after
+          // NEWLEADER) an INFORM joins packetsNotCommitted and packetsCommitted, committed at
+          // UPTODATE after the DIFF's own txns; applying it now would put it ahead of them.
+          const f: InFlight = { t, origin: pkt.origin, xid: pkt.xid };
+          this.notCommitted.push(f);
+          this.syncTxns.set(t.hdr.zxid, f);
+          this.committed.push(t.hdr.zxid);
+          return;
+        }
         p.disk.append(ctx, t);
         if (this.stage === "broadcast") p.core?.commit(ctx, t.hdr, t.txn, pkt.origin === p.sid ? pkt.xid : null, pkt.xid === null);
         else p.db.apply(ctx, t.hdr, t.txn);
@@ -242,16 +252,20 @@ export class Learner implements WritePath {
       p.core?.commit(ctx, head.t.hdr, head.t.txn, head.origin === p.sid ? head.xid : null, head.xid === null);
       return;
     }
-    if (!this.snapshotNeeded) {
-      this.committed.push(zxid);
-      return;
-    }
-    // After SNAP or TRUNC a commit is applied at once; the snapshot at NEWLEADER will hold it.
+    // Learner.syncWithLeader's COMMIT case dereferences packetsNotCommitted.peekFirst() first; then,
+    // in a DIFF sync or after NEWLEADER (`writeToTxnLog`), the zxid joins packetsCommitted and is
+    // committed at UPTODATE, in order; only between a SNAP or TRUNC and NEWLEADER is it applied at
+    // once (the snapshot at NEWLEADER will hold it). Applying a post-NEWLEADER commit at once would
+    // skip the proposals NEWLEADER logged, which are no longer in packetsNotCommitted.
     const first = this.notCommitted[0];
     if (first === undefined) {
-      // ZOOKEEPER-4394 (through 3.8.6): NEWLEADER emptied packetsNotCommitted; this NPE aborts the sync.
+      // ZOOKEEPER-4394 (through 3.8.6, any sync mode): NEWLEADER emptied packetsNotCommitted; this NPE aborts the sync.
       ctx.mark("zab: ZOOKEEPER-4394 COMMIT after NEWLEADER with nothing pending");
       return this.fail(ctx, "NullPointerException: COMMIT during sync with no pending proposal (ZOOKEEPER-4394)");
+    }
+    if (!this.snapshotNeeded || this.stage === "newleader") {
+      this.committed.push(zxid);
+      return;
     }
     if (first.t.hdr.zxid !== zxid) {
       ctx.mark("zab: sync COMMIT does not match the first pending proposal");
