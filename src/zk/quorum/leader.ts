@@ -482,6 +482,12 @@ export class Leader implements WritePath {
     }
     const limitUs = me.cfg.syncLimit * me.cfg.serving.tickTimeMs * 1000;
     for (const h of [...this.handlers.values()]) {
+      // The handler's socket read timeout (syncLimit ticks, initLimit before sync): a learner
+      // silent that long is disconnected, whether or not a proposal waits for it.
+      if (!this.halfTick && h.deadline <= this.tick) {
+        this.dropHandler(ctx, h, "no packet from the learner within its read timeout");
+        continue;
+      }
       const oldest = h.unacked.values().next();
       if (oldest.done !== true && ctx.now() - oldest.value > limitUs) {
         this.dropHandler(ctx, h, "oldest proposal not acked within syncLimit");

@@ -15,6 +15,8 @@ import { ACCEPTED_EPOCH, CURRENT_EPOCH, makeZxid, ZabDisk } from "./zab-disk.js"
 type InFlight = { readonly t: LoggedTxn; readonly origin: number; readonly xid: number | null };
 
 const CONNECT = "zab-connect";
+/** `connectToLeader` bounds every attempt by what is left of initLimit ticks: the whole phase ends then. */
+const CONNECT_LIMIT = "zab-connect-limit";
 const READ = "zab-read";
 /** `Learner.connectToLeader`: `zookeeper.leaderConnectDelayDuringRetryMs` between attempts, 5 attempts within initLimit ticks. */
 const CONNECT_RETRY_US = 100_000;
@@ -69,6 +71,7 @@ export class Learner implements WritePath {
     this.peer.setPhase(ctx, "DISCOVERY");
     this.connectDeadlineUs = ctx.now() + this.peer.cfg.initLimit * this.tickUs;
     this.connectTries = 1;
+    ctx.setTimer(CONNECT_LIMIT, this.peer.cfg.initLimit * this.tickUs);
     ctx.connect(this.leaderNode, ZAB_CHANNEL);
   }
 
@@ -81,6 +84,7 @@ export class Learner implements WritePath {
     if (change.up) {
       if (this.stage !== "connecting") return;
       ctx.cancelTimer(CONNECT);
+      ctx.cancelTimer(CONNECT_LIMIT);
       this.stage = "registered";
       this.send(ctx, { type: this.observer ? "OBSERVERINFO" : "FOLLOWERINFO", sid: this.peer.sid, acceptedEpoch: this.peer.acceptedEpoch });
       ctx.setTimer(READ, this.peer.cfg.initLimit * this.tickUs);
@@ -102,6 +106,7 @@ export class Learner implements WritePath {
       ctx.connect(this.leaderNode, ZAB_CHANNEL);
     }
     if (name === READ) this.fail(ctx, `no packet from leader ${this.leaderSid} within the read timeout`);
+    if (name === CONNECT_LIMIT && this.stage === "connecting") this.fail(ctx, `connectToLeader exceeded on retries (leader ${this.leaderSid})`);
   }
 
   private fail(ctx: PeerCtx, reason: string): void {
@@ -113,6 +118,7 @@ export class Learner implements WritePath {
     if (this.ended) return;
     this.ended = true;
     ctx.cancelTimer(CONNECT);
+    ctx.cancelTimer(CONNECT_LIMIT);
     ctx.cancelTimer(READ);
     if (ctx.isConnected(this.leaderNode, ZAB_CHANNEL)) ctx.disconnect(this.leaderNode, ZAB_CHANNEL);
   }
