@@ -92,6 +92,19 @@ async function main(): Promise<void> {
   let failover = Number.MAX_SAFE_INTEGER;
   for (let i = 0; i < runs; i++) failover = Math.min(failover, failoverWallMs(1 + i).wallMs);
 
+  // The default ZooKeeper fuzz scenario (3 servers, register clients, nemesis and checkers on) on all
+  // cores, as `zksim fuzz` runs it: seeds per wall second, process start-up included.
+  const fuzzRuns = quick ? 40 : 300;
+  const fuzzDir = mkdtempSync(join(tmpdir(), "zksim-bench-fuzz-"));
+  let fuzzPerS = 0;
+  try {
+    const bin = fileURLToPath(new URL("../cli/bin.js", import.meta.url));
+    const f = timed(() => execFileSync(process.execPath, [bin, "fuzz", "fuzz/zk-fuzz", "--runs", String(fuzzRuns), "--seed-start", "1", "--out", fuzzDir], { encoding: "utf8" }));
+    fuzzPerS = fuzzRuns / f.seconds;
+  } finally {
+    rmSync(fuzzDir, { recursive: true, force: true });
+  }
+
   let peakRssMb = -1;
   if (!quick) {
     const out = execFileSync(process.execPath, [fileURLToPath(import.meta.url), "--memory-child"], { encoding: "utf8" });
@@ -108,6 +121,7 @@ async function main(): Promise<void> {
     zk_standalone_ops_per_s: Math.round(zk),
     zab3_commits_per_s: Math.round(zab3),
     failover_wall_ms: Math.round(failover),
+    fuzz_runs_per_s: Math.round(fuzzPerS * 10) / 10,
     peak_rss_mb: peakRssMb,
   };
   const rows: [string, string, string][] = [
@@ -118,6 +132,7 @@ async function main(): Promise<void> {
     ["zk_standalone_ops_per_s", fmt(figures.zk_standalone_ops_per_s), `ZooKeeper create/setData/getData from ${ZK_BENCH_SESSIONS} closed-loop sessions through the simulated pipeline and disk, trace on (target >= 100,000)`],
     ["zab3_commits_per_s", fmt(figures.zab3_commits_per_s), "3-server ensemble, 10 writers x 10 in flight, commits per wall second, trace on (target >= 20,000)"],
     ["failover_wall_ms", fmt(figures.failover_wall_ms), "3 servers: start and elect, 1000 writes, kill the leader, re-elect: wall ms (target <= 50; real 3.8: ~10,500)"],
+    ["fuzz_runs_per_s", String(figures.fuzz_runs_per_s), `scenarios/fuzz/zk-fuzz.yaml, ${fuzzRuns} seeds on all cores, checkers on (target >= 28)`],
     ["peak_rss_mb", quick ? "skipped" : String(peakRssMb), `${MEMORY_EVENTS / 1e6}M-event run, trace streamed to a file (target < 200)`],
   ];
   for (const [k, v, note] of rows) process.stdout.write(`${k.padEnd(24)} ${v.padStart(12)}  ${note}\n`);
