@@ -37,12 +37,19 @@ export function canonicalLine(e: TraceEvent, keyOrders?: Map<string, readonly st
   let line = `{"t":${e.t},"type":${fastJson(e.type)}`;
   const node = e["node"];
   if (node !== undefined) line += `,"node":${fastJson(node)}`;
-  const keys = sortedKeys(e, keyOrders);
-  for (const k of keys) {
+  return line + restOfLine(e, keyOrders);
+}
+
+/** The fields other than `t`, `type` and `node`, in sorted key order, and the closing brace. */
+function restOfLine(fields: TraceFields, keyOrders: Map<string, readonly string[]> | undefined): string {
+  let line = "";
+  const keys = sortedKeys(fields, keyOrders);
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i] as string;
     if (k === "t" || k === "type" || k === "node") continue;
-    const v = e[k];
+    const v = fields[k];
     if (v === undefined) continue;
-    if (typeof v === "number" && !Number.isSafeInteger(v)) assert(false, `trace field ${e.type}.${k} is not a safe integer: ${v}`);
+    if (typeof v === "number" && !Number.isSafeInteger(v)) assert(false, `trace field ${fields.type}.${k} is not a safe integer: ${v}`);
     line += `,${PLAIN.test(k) ? `"${k}"` : JSON.stringify(k)}:${fastJson(v)}`;
   }
   return `${line}}`;
@@ -57,17 +64,7 @@ const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
  */
 export function canonicalNodeLine(fields: TraceFields, t: number, node: string, keyOrders: Map<string, readonly string[]>): string {
   if (!Number.isSafeInteger(t)) assert(false, `trace event ${fields.type} has a time that is not a safe integer: ${t}`);
-  let line = `{"t":${t},"type":${fastJson(fields.type)},"node":${fastJson(node)}`;
-  const keys = sortedKeys(fields, keyOrders);
-  for (let i = 0; i < keys.length; i++) {
-    const k = keys[i] as string;
-    if (k === "t" || k === "type" || k === "node") continue;
-    const v = fields[k];
-    if (v === undefined) continue;
-    if (typeof v === "number" && !Number.isSafeInteger(v)) assert(false, `trace field ${fields.type}.${k} is not a safe integer: ${v}`);
-    line += `,${PLAIN.test(k) ? `"${k}"` : JSON.stringify(k)}:${fastJson(v)}`;
-  }
-  return `${line}}`;
+  return `{"t":${t},"type":${fastJson(fields.type)},"node":${fastJson(node)}` + restOfLine(fields, keyOrders);
 }
 
 /**

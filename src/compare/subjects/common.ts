@@ -1,7 +1,8 @@
 /** Pieces every subject's scenario document shares: the network, the disk and the fault entries. */
 import { assertNever } from "../../sim/assert.js";
 import type { FaultPlan } from "../fault-sets.js";
-import type { SubjectCase } from "../subject.js";
+import type { TraceEvent } from "../../sim/trace.js";
+import type { CompareSubject, SubjectCase } from "../subject.js";
 
 /** The lab's network: TCP-like links, 1-3ms a message; the loss fault set switches to datagrams. */
 export function networkOf(plan: FaultPlan): Record<string, unknown> {
@@ -63,5 +64,24 @@ export function documentOf(name: string, c: SubjectCase, params: Record<string, 
     inputs,
     faults,
     run: { until: c.untilUs },
+  };
+}
+
+/**
+ * For a subject whose client node `client` takes `{type: submit, cmd}` inputs and traces `submit`
+ * and `reply {cmd}`: which input starts a command, and the client's wait from submission to answer.
+ */
+export function submittingClient(client: string): Pick<CompareSubject, "commandOfInput" | "waitOf"> {
+  return {
+    commandOfInput(e: TraceEvent): number | null {
+      const input = e["input"] as { readonly type?: unknown; readonly cmd?: unknown } | null;
+      return e.type === "input" && e["node"] === client && input?.type === "submit" && typeof input.cmd === "number" ? input.cmd : null;
+    },
+    waitOf(e: TraceEvent): { key: string; end: boolean } | null {
+      if (e["node"] !== client || typeof e["cmd"] !== "number") return null;
+      if (e.type === "submit") return { key: String(e["cmd"]), end: false };
+      if (e.type === "reply") return { key: String(e["cmd"]), end: true };
+      return null;
+    },
   };
 }

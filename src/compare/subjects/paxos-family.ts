@@ -5,7 +5,7 @@
  */
 import type { TraceEvent } from "../../sim/trace.js";
 import type { CompareSubject, Formula, Outcome, SubjectCase } from "../subject.js";
-import { documentOf, faultsOf, type Pattern } from "./common.js";
+import { documentOf, faultsOf, submittingClient, type Pattern } from "./common.js";
 
 export const LEARNERS = 2;
 const CLIENT = "c1";
@@ -51,17 +51,8 @@ export function paxosSubject(spec: PaxosSpec): CompareSubject {
       const params = { acceptors: c.voters, proposers: 2, learners: LEARNERS, clients: 1, commands: { count: 0 } };
       return documentOf(spec.name, c, params, inputs, faults);
     },
-    commandOfInput(e: TraceEvent): number | null {
-      const input = e["input"] as { readonly type?: unknown; readonly cmd?: unknown } | null;
-      return e.type === "input" && e["node"] === CLIENT && input?.type === "submit" && typeof input.cmd === "number" ? input.cmd : null;
-    },
     /** The client waits from its submission until it hears the outcome. */
-    waitOf(e: TraceEvent): { key: string; end: boolean } | null {
-      if (e["node"] !== CLIENT || typeof e["cmd"] !== "number") return null;
-      if (e.type === "submit") return { key: String(e["cmd"]), end: false };
-      if (e.type === "reply") return { key: String(e["cmd"]), end: true };
-      return null;
-    },
+    ...submittingClient(CLIENT),
     outcomeOf(e: TraceEvent): Outcome | null {
       if (e.type !== "chosen" || typeof e["val"] !== "string" || typeof e["inst"] !== "number") return null;
       const m = /^c1:(\d+)$/.exec(e["val"]);

@@ -6,7 +6,7 @@
  */
 import type { TraceEvent } from "../../sim/trace.js";
 import type { CompareSubject, Outcome, SubjectCase } from "../subject.js";
-import { documentOf, faultsOf, type Pattern } from "./common.js";
+import { documentOf, faultsOf, submittingClient, type Pattern } from "./common.js";
 
 const CLIENT = "cmd1";
 /**
@@ -75,16 +75,7 @@ export const zabSubject: CompareSubject = {
       faults: [...links, ...faults],
     };
   },
-  commandOfInput(e: TraceEvent): number | null {
-    const input = e["input"] as { readonly type?: unknown; readonly cmd?: unknown } | null;
-    return e.type === "input" && e["node"] === CLIENT && input?.type === "submit" && typeof input.cmd === "number" ? input.cmd : null;
-  },
-  waitOf(e: TraceEvent): { key: string; end: boolean } | null {
-    if (e["node"] !== CLIENT || typeof e["cmd"] !== "number") return null;
-    if (e.type === "submit") return { key: String(e["cmd"]), end: false };
-    if (e.type === "reply") return { key: String(e["cmd"]), end: true };
-    return null;
-  },
+  ...submittingClient(CLIENT),
   /**
    * A leader's COMMIT of the command's txn; or, for a txn that a new leader's epoch took over
    * (committed by NEWLEADER, with no COMMIT of its own), the client's answer.

@@ -1,6 +1,7 @@
 import { assert } from "../../sim/assert.js";
-import type { ConnectionChange, Node, NodeContext, NodeId, StartKind } from "../../sim/node.js";
+import type { NodeContext, NodeId, StartKind } from "../../sim/node.js";
 import type { SessionEvent } from "../client/session.js";
+import { ZkClientNode } from "../client/zk-client-node.js";
 import { ZkHandle } from "../client/zk-handle.js";
 import { CREATE_MODE } from "../create-mode.js";
 import { ERR } from "../errors.js";
@@ -39,7 +40,7 @@ const RESTART = "restart";
  * Callbacks are bound to the session they were made in (`bound`): anything that arrives for an older
  * session is dropped, so a recipe never acts on a stale view.
  */
-export abstract class RecipeNode implements Node<ZkMessage, RecipeInput> {
+export abstract class RecipeNode extends ZkClientNode<RecipeInput> {
   protected readonly zk: ZkHandle;
   protected readonly servers: readonly NodeId[];
   protected readonly sessionTimeoutMs: number;
@@ -54,6 +55,7 @@ export abstract class RecipeNode implements Node<ZkMessage, RecipeInput> {
     protected readonly recipe: string,
     params: RecipeClientParams,
   ) {
+    super();
     assert(params.servers.length > 0, `${recipe}: a recipe client needs servers`);
     this.servers = params.servers;
     this.sessionTimeoutMs = params.sessionTimeoutMs ?? DEFAULT_RECIPE_SESSION_TIMEOUT_MS;
@@ -89,16 +91,9 @@ export abstract class RecipeNode implements Node<ZkMessage, RecipeInput> {
     this.zk.close(ctx);
   }
 
-  onConnection(ctx: NodeContext<ZkMessage>, change: ConnectionChange): void {
-    this.zk.onConnection(ctx, change);
-  }
 
-  onMessage(ctx: NodeContext<ZkMessage>, from: NodeId, msg: ZkMessage): void {
-    this.zk.onMessage(ctx, from, msg);
-  }
 
-  onTimer(ctx: NodeContext<ZkMessage>, name: string): void {
-    if (this.zk.onTimer(ctx, name)) return;
+  protected override onOwnTimer(ctx: NodeContext<ZkMessage>, name: string): void {
     assert(name.startsWith(TIMER), `unknown timer ${name}`);
     const key = name.slice(TIMER.length);
     if (key === RESTART) {

@@ -1,4 +1,5 @@
-import type { ConnectionChange, Node, NodeContext, NodeId, StartKind } from "../../sim/node.js";
+import type { NodeContext, NodeId, StartKind } from "../../sim/node.js";
+import { ZkClientNode } from "../client/zk-client-node.js";
 import { ZkHandle } from "../client/zk-handle.js";
 import { ERR } from "../errors.js";
 import type { ZkMessage } from "../server/messages.js";
@@ -21,12 +22,13 @@ const RETRY = "command/retry";
  * after `retryMs`; NodeExists on a retry means the lost attempt had committed. Traces `submit` and
  * `reply {cmd, outcome}`, the events the lab reads.
  */
-export class CommandClient implements Node<ZkMessage, CommandInput> {
-  private readonly zk: ZkHandle;
+export class CommandClient extends ZkClientNode<CommandInput> {
+  protected readonly zk: ZkHandle;
   private readonly retrying: number[] = [];
   private readonly tried = new Set<number>();
 
   constructor(private readonly params: CommandClientParams) {
+    super();
     this.zk = new ZkHandle(() => undefined);
   }
 
@@ -57,16 +59,9 @@ export class CommandClient implements Node<ZkMessage, CommandInput> {
     });
   }
 
-  onConnection(ctx: NodeContext<ZkMessage>, change: ConnectionChange): void {
-    this.zk.onConnection(ctx, change);
-  }
 
-  onMessage(ctx: NodeContext<ZkMessage>, from: NodeId, msg: ZkMessage): void {
-    this.zk.onMessage(ctx, from, msg);
-  }
 
-  onTimer(ctx: NodeContext<ZkMessage>, name: string): void {
-    if (this.zk.onTimer(ctx, name)) return;
+  protected override onOwnTimer(ctx: NodeContext<ZkMessage>, name: string): void {
     if (name !== RETRY) return;
     for (const cmd of this.retrying.splice(0)) this.attempt(ctx, cmd);
   }

@@ -1,4 +1,5 @@
-import type { ConnectionChange, Node, NodeContext, NodeId, StartKind } from "../../sim/node.js";
+import type { NodeContext, NodeId, StartKind } from "../../sim/node.js";
+import { ZkClientNode } from "../client/zk-client-node.js";
 import { ZkHandle } from "../client/zk-handle.js";
 import type { ZkMessage } from "../server/messages.js";
 
@@ -16,14 +17,15 @@ export type LoadClientParams = {
  * `inFlight` setData requests outstanding until it has made `writes` of them. It traces only a
  * `load-done` line at the end (the servers' traces carry the rest), so it costs the run little.
  */
-export class LoadClient implements Node<ZkMessage, never> {
-  private readonly zk: ZkHandle;
+export class LoadClient extends ZkClientNode<never> {
+  protected readonly zk: ZkHandle;
   private sent = 0;
   private done = 0;
   private failed = 0;
   private path = "";
 
   constructor(private readonly params: LoadClientParams) {
+    super();
     this.zk = new ZkHandle(() => undefined);
   }
 
@@ -50,15 +52,6 @@ export class LoadClient implements Node<ZkMessage, never> {
     return this.done;
   }
 
-  onConnection(ctx: NodeContext<ZkMessage>, change: ConnectionChange): void {
-    this.zk.onConnection(ctx, change);
-  }
 
-  onMessage(ctx: NodeContext<ZkMessage>, from: NodeId, msg: ZkMessage): void {
-    this.zk.onMessage(ctx, from, msg);
-  }
 
-  onTimer(ctx: NodeContext<ZkMessage>, name: string): void {
-    this.zk.onTimer(ctx, name);
-  }
 }

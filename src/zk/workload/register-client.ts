@@ -1,7 +1,8 @@
-import type { ConnectionChange, Node, NodeContext, NodeId, StartKind } from "../../sim/node.js";
+import type { NodeContext, NodeId, StartKind } from "../../sim/node.js";
 import type { TraceValue } from "../../sim/trace.js";
 import { OPEN_ACL_UNSAFE } from "../acl.js";
 import type { SessionEvent, SessionReply } from "../client/session.js";
+import { ZkClientNode } from "../client/zk-client-node.js";
 import { ZkHandle, type Watcher } from "../client/zk-handle.js";
 import { CREATE_MODE } from "../create-mode.js";
 import { ERR, errName } from "../errors.js";
@@ -55,8 +56,8 @@ const valueOf = (data: string | null): number | null => (data !== null && /^\d+$
  * lists `/live` (`register-probe`, with the zxid of the state listed). An expired session is
  * replaced by a new one, as an application would.
  */
-export class RegisterClient implements Node<ZkMessage, never> {
-  private readonly zk: ZkHandle;
+export class RegisterClient extends ZkClientNode<never> {
+  protected readonly zk: ZkHandle;
   private session = "0x0";
   private generation = 0;
   private done = 0;
@@ -68,6 +69,7 @@ export class RegisterClient implements Node<ZkMessage, never> {
   private id: NodeId = "";
 
   constructor(private readonly params: RegisterClientParams) {
+    super();
     this.zk = new ZkHandle((ctx, event, session) => this.onSession(ctx, event, session), "register-zk/");
     this.watcher = (ctx, event, path) => ctx.trace({ type: "register-watch", session: this.zk.sessionId, key: path, event });
   }
@@ -77,16 +79,9 @@ export class RegisterClient implements Node<ZkMessage, never> {
     this.zk.open(ctx, this.params.servers, this.params.sessionTimeoutMs);
   }
 
-  onConnection(ctx: NodeContext<ZkMessage>, change: ConnectionChange): void {
-    this.zk.onConnection(ctx, change);
-  }
 
-  onMessage(ctx: NodeContext<ZkMessage>, from: NodeId, msg: ZkMessage): void {
-    this.zk.onMessage(ctx, from, msg);
-  }
 
-  onTimer(ctx: NodeContext<ZkMessage>, name: string): void {
-    if (this.zk.onTimer(ctx, name)) return;
+  protected override onOwnTimer(ctx: NodeContext<ZkMessage>, name: string): void {
     if (name === NEXT) this.next(ctx);
     if (name === REOPEN) this.zk.open(ctx, this.params.servers, this.params.sessionTimeoutMs);
   }

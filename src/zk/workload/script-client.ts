@@ -1,6 +1,7 @@
-import type { ConnectionChange, Node, NodeContext, NodeId, StartKind } from "../../sim/node.js";
+import type { NodeContext, NodeId, StartKind } from "../../sim/node.js";
 import type { TraceValue } from "../../sim/trace.js";
 import type { SessionEvent } from "../client/session.js";
+import { ZkClientNode } from "../client/zk-client-node.js";
 import { ZkHandle } from "../client/zk-handle.js";
 import { CREATE_MODE } from "../create-mode.js";
 import { errName } from "../errors.js";
@@ -82,12 +83,13 @@ const STEP = "script/step";
  * what it read): the facts expectations and history checkers read. Session events are traced as
  * `client-session`.
  */
-export class ScriptClient implements Node<ZkMessage, never> {
-  private readonly zk: ZkHandle;
+export class ScriptClient extends ZkClientNode<never> {
+  protected readonly zk: ZkHandle;
   private next = 0;
   private busy = false;
 
   constructor(private readonly params: ScriptClientParams) {
+    super();
     this.zk = new ZkHandle((ctx, event: SessionEvent, session) => ctx.trace({ type: "client-session", event, session }));
   }
 
@@ -96,16 +98,9 @@ export class ScriptClient implements Node<ZkMessage, never> {
     this.advance(ctx);
   }
 
-  onConnection(ctx: NodeContext<ZkMessage>, change: ConnectionChange): void {
-    this.zk.onConnection(ctx, change);
-  }
 
-  onMessage(ctx: NodeContext<ZkMessage>, from: NodeId, msg: ZkMessage): void {
-    this.zk.onMessage(ctx, from, msg);
-  }
 
-  onTimer(ctx: NodeContext<ZkMessage>, name: string): void {
-    if (this.zk.onTimer(ctx, name)) return;
+  protected override onOwnTimer(ctx: NodeContext<ZkMessage>, name: string): void {
     if (name === STEP) this.advance(ctx);
   }
 
