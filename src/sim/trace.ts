@@ -149,6 +149,13 @@ export interface TraceOptions {
   readonly lineDigests?: boolean;
   /** Deep-check every event for integer-only JSON. */
   readonly strict?: boolean;
+  /**
+   * Keep the SHA-256 of the trace (default true). With no hash, no sink, no digests and not strict,
+   * no line is ever built: observers still see every event, in the same order with the same
+   * indexes. The fuzzer's first run of a seed uses this (its checkers are observers); a seed that
+   * fails is run again with the hash, as its repro needs.
+   */
+  readonly hash?: boolean;
 }
 
 /**
@@ -170,6 +177,8 @@ export class TraceWriter {
   private readonly nodeKeyOrders = new Map<string, readonly string[]>();
   private count = 0;
   private finished: string | null = null;
+  /** No line is needed by anyone (see `TraceOptions.hash`): only events are counted and observed. */
+  readonly linesOff: boolean;
 
   constructor(opts: TraceOptions = {}) {
     const sink = opts.sink ?? { kind: "none" };
@@ -177,6 +186,7 @@ export class TraceWriter {
     if (sink.kind === "file") this.fd = openSync(sink.path, "w");
     this.digests = opts.lineDigests ? [] : null;
     this.strict = opts.strict ?? false;
+    this.linesOff = opts.hash === false && sink.kind === "none" && this.digests === null && !this.strict;
   }
 
   observe(o: TraceObserver): void {
@@ -190,7 +200,8 @@ export class TraceWriter {
   write(e: TraceEvent): void {
     assert(this.finished === null, "trace written after it was finished");
     if (this.strict) assertTraceValue(e, e.type);
-    this.append(canonicalLine(e, this.keyOrders));
+    if (this.linesOff) this.count++;
+    else this.append(canonicalLine(e, this.keyOrders));
     this.notify(e);
   }
 
@@ -200,6 +211,11 @@ export class TraceWriter {
    * mode needs it.
    */
   writeNode(fields: TraceFields, t: number, node: string): void {
+    if (this.linesOff && this.observers.length === 0) {
+      assert(this.finished === null, "trace written after it was finished");
+      this.count++;
+      return;
+    }
     if (this.strict || this.observers.length > 0) {
       const e = { ...fields, t, node } as TraceEvent;
       // Strict runs prove the fast path's line is the canonical one.
@@ -217,10 +233,16 @@ export class TraceWriter {
   /**
    * Writes a line the caller built itself (the kernel's hot path), which must be byte-identical to
    * `canonicalLine` of the same event; `build` makes the event object, and is called only when an
-   * observer needs it. Strict mode checks the identity on every line.
+   * observer needs it. Strict mode checks the identity on every line. With lines off the caller
+   * passes "" (see `linesOff`).
    */
   writeBuilt(line: string, build: () => TraceEvent): void {
     assert(this.finished === null, "trace written after it was finished");
+    if (this.linesOff) {
+      this.count++;
+      if (this.observers.length > 0) this.notify(build());
+      return;
+    }
     if (this.strict) {
       const e = build();
       assertTraceValue(e, e.type);
@@ -251,8 +273,12 @@ export class TraceWriter {
     if (this.fd !== null) writeSync(this.fd, chunk);
   }
 
-  /** Flushes, closes the file and returns the SHA-256 (hex) of every byte written. Idempotent. */
-  finish(): string {
+  /** Flushes, closes the file and returns the SHA-256 (hex) of every byte written (null with lines off). Idempotent. */
+  finish(): string | null {
+    if (this.linesOff) {
+      this.finished = "";
+      return null;
+    }
     if (this.finished !== null) return this.finished;
     this.flush();
     if (this.fd !== null) {

@@ -593,7 +593,8 @@ export class World {
     if (w !== null) {
       const t = this.time;
       const ch = channel === MAIN ? "" : `"ch":${JSON.stringify(channel)},`;
-      w.writeBuilt(`{"t":${t},"type":"send",${ch}"from":"${p.id}","id":${id},"msg":${fastJson(msg)},"to":"${to}"}`, (): TraceEvent =>
+      const line = w.linesOff ? "" : `{"t":${t},"type":"send",${ch}"from":"${p.id}","id":${id},"msg":${fastJson(msg)},"to":"${to}"}`;
+      w.writeBuilt(line, (): TraceEvent =>
         channel === MAIN ? { t, type: "send", from: p.id, to, id, msg } : { t, type: "send", from: p.id, to, id, ch: channel, msg },
       );
     }
@@ -644,7 +645,7 @@ export class World {
     const w = this.writer;
     if (w === null) return;
     const t = this.time;
-    w.writeBuilt(`{"t":${t},"type":"drop","from":"${from}","id":${id},"reason":"${reason}","to":"${to}"}`, () => ({ t, type: "drop", from, to, id, reason }));
+    w.writeBuilt(w.linesOff ? "" : `{"t":${t},"type":"drop","from":"${from}","id":${id},"reason":"${reason}","to":"${to}"}`, () => ({ t, type: "drop", from, to, id, reason }));
   }
 
   private deliver(ev: Ev): void {
@@ -672,7 +673,7 @@ export class World {
     const w = this.writer;
     if (w !== null) {
       const t = this.time;
-      w.writeBuilt(`{"t":${t},"type":"recv","from":"${from}","id":${id},"to":"${to}"}`, () => ({ t, type: "recv", from, to, id }));
+      w.writeBuilt(w.linesOff ? "" : `{"t":${t},"type":"recv","from":"${from}","id":${id},"to":"${to}"}`, () => ({ t, type: "recv", from, to, id }));
     }
     (p.node as Node).onMessage(p.ctx as Ctx, from, ev.a as Message);
   }
@@ -837,7 +838,7 @@ export class World {
     const w = this.writer;
     if (w !== null) {
       const t = this.time;
-      w.writeBuilt(`{"t":${t},"type":"timer","node":"${p.id}","name":${fastJson(name)}}`, () => ({ t, type: "timer", node: p.id, name }));
+      w.writeBuilt(w.linesOff ? "" : `{"t":${t},"type":"timer","node":"${p.id}","name":${fastJson(name)}}`, () => ({ t, type: "timer", node: p.id, name }));
     }
     p.node?.onTimer?.(p.ctx as Ctx, name);
   }
@@ -880,7 +881,7 @@ export class World {
       const w = this.writer;
       if (w !== null) {
         const t = this.time;
-        w.writeBuilt(`{"t":${t},"type":"durable","node":"${p.id}","file":${fastJson(op.file)},"length":${op.length}}`, () => ({
+        w.writeBuilt(w.linesOff ? "" : `{"t":${t},"type":"durable","node":"${p.id}","file":${fastJson(op.file)},"length":${op.length}}`, () => ({
           t,
           type: "durable",
           node: p.id,

@@ -150,6 +150,33 @@ describe("TraceWriter", () => {
     ]);
   });
 
+  it("with the hash off and no sink builds no line, yet counts and observes every event", () => {
+    const on = new TraceWriter({ sink: { kind: "memory" } });
+    const off = new TraceWriter({ hash: false });
+    expect(off.linesOff).toBe(true);
+    const seenOn: [string, number][] = [];
+    const seenOff: [string, number][] = [];
+    on.observe((e, i) => seenOn.push([canonicalLine(e), i]));
+    off.observe((e, i) => seenOff.push([canonicalLine(e), i]));
+    for (const e of events(40, 3)) {
+      on.write(e);
+      off.write(e);
+    }
+    on.writeNode({ type: "n", b: 1, a: 2 }, 9, "x");
+    off.writeNode({ type: "n", b: 1, a: 2 }, 9, "x");
+    on.writeBuilt(`{"t":10,"type":"recv","id":1}`, () => ({ t: 10, type: "recv", id: 1 }));
+    off.writeBuilt("", () => ({ t: 10, type: "recv", id: 1 }));
+    expect(seenOff).toEqual(seenOn);
+    expect(off.events).toBe(on.events);
+    expect(off.finish()).toBeNull();
+    expect(on.finish()).toMatch(/^[0-9a-f]{64}$/);
+    expect(() => off.write({ t: 11, type: "late" })).toThrow(AssertionError);
+    // Anything that needs lines keeps them on.
+    expect(new TraceWriter({ hash: false, lineDigests: true }).linesOff).toBe(false);
+    expect(new TraceWriter({ hash: false, strict: true }).linesOff).toBe(false);
+    expect(new TraceWriter({ hash: false, sink: { kind: "memory" } }).linesOff).toBe(false);
+  });
+
   it("keeps a lineDigest per line when asked", () => {
     const w = new TraceWriter({ sink: { kind: "memory" }, lineDigests: true });
     for (const e of events(50, 2)) w.write(e);
