@@ -7,6 +7,7 @@ import { int32TwiceMinus } from "./java-int.js";
 import { basename, rawParent } from "./path.js";
 import { LIMIT_NODE, parseStatsTrack, QUOTA_ROOT, QuotaRoots, quotaStatPath, STAT_NODE, statsTrackText, statsValue } from "./quota.js";
 import { createStat, zeroStat, type Stat, type StatPersisted } from "./stat.js";
+import { DIGEST_LOG_INTERVAL, DIGEST_LOG_LIMIT, DigestCalculator, type ZxidDigest } from "./tree-digest.js";
 import type { Txn, TxnHeader } from "./txn.js";
 import type { WatchTrigger } from "./watch-trigger.js";
 
@@ -17,6 +18,10 @@ export type ZNode = {
   readonly stat: StatPersisted;
   /** Child names in Java HashSet order (DataNode starts it with `new HashSet<>(8)`). */
   readonly children: JavaHashSet;
+  /** The node's share of the tree digest as last added (`DataNode.digest`, cached until the node changes). */
+  digest: number;
+  /** Changed since: its old share is off the sum and the new one not yet computed (DataTree.digestPending). */
+  digestStale: boolean;
 };
 
 export type DataTreeOptions = {
@@ -45,6 +50,8 @@ const newNode = (data: Uint8Array | null, acl: readonly Acl[], stat: StatPersist
   acl,
   stat,
   children: new JavaHashSet(8),
+  digest: 0,
+  digestStale: false,
 });
 
 /**
@@ -64,6 +71,17 @@ export class DataTree {
   private lastZxid = 0n;
   /** Paths that have a quota (DataTree.pTrie). */
   readonly quotaRoots = new QuotaRoots();
+  /**
+   * `NodeHashMapImpl`'s AdHash: the sum of the nodes' digests (a safe integer: each is below
+   * 2^32). A changed node's new digest is only computed when the sum is read (`digestPending`):
+   * the same sum as Java's eager one, as every change to a digested field goes through
+   * preChange/postChange there, for a CRC per node per read instead of one per change.
+   */
+  private digestSum = 0;
+  private readonly digestPending: { readonly path: string; readonly node: ZNode }[] = [];
+  private readonly digests = new DigestCalculator();
+  /** `DataTree.digestLog`: the digest after every zxid divisible by 128, the last 1024 of them. */
+  private readonly zxidDigests: ZxidDigest[] = [];
 
   constructor(options: DataTreeOptions = { extendedTypesEnabled: false }) {
     this.extendedTypesEnabled = options.extendedTypesEnabled;
@@ -78,6 +96,8 @@ export class DataTree {
     this.nodes.set("/", root);
     this.nodes.set("/zookeeper", proc);
     this.nodes.set("/zookeeper/quota", quota);
+    this.digestAdded("/", root);
+    this.digestAdded("/zookeeper", proc);
     // addConfigNode: /zookeeper/config is read-only to the world (ZOOKEEPER-2014), set through
     // setACL(…, -1), which is why its aversion reads -1 on a fresh server.
     proc.children.add("config");
@@ -99,6 +119,33 @@ export class DataTree {
   /** `DataTree.getNodeCount`: the path map's size, which holds the root twice. */
   get nodeCount(): number {
     return this.nodes.size + 1;
+  }
+
+  /** `DataTree.getTreeDigest`: the 64-bit sum of every node's digest (tree-digest.ts). */
+  get digest(): bigint {
+    for (const { path, node } of this.digestPending.splice(0)) {
+      node.digestStale = false;
+      // A node deleted (or deleted and created anew) since it changed has no share any more.
+      if (this.node(path) !== node) continue;
+      node.digest = this.digests.nodeDigest(path, node.data, node.stat);
+      this.digestSum += node.digest;
+    }
+    return BigInt.asIntN(64, BigInt(this.digestSum));
+  }
+
+  /** `DataTree.getDigestLog`: (zxid, digest) after each zxid divisible by 128 this tree applied, oldest first. */
+  digestLog(): readonly ZxidDigest[] {
+    return this.zxidDigests.slice();
+  }
+
+  /**
+   * Forgets the digests logged so far. A snapshot is read into DataTree without `processTxn`, so
+   * the txns it holds leave no digest entries; zksim rebuilds a snapshot by replaying its txns and
+   * calls this once they are in (the snapshot's own digest matches at once, as zksim's snapshots
+   * are not fuzzy, so `compareSnapshotDigests` clears it and logging goes on with the next txn).
+   */
+  forgetDigestLog(): void {
+    this.zxidDigests.length = 0;
   }
 
   /** The zxid of the last applied txn (`lastProcessedZxid`). */
@@ -178,6 +225,11 @@ export class DataTree {
     const triggers: WatchTrigger[] = [];
     const result = this.applyOne(hdr, txn, triggers);
     this.lastZxid = hdr.zxid;
+    // DataTree.logZxidDigest, once the whole txn (a multi included) is in.
+    if (hdr.zxid % DIGEST_LOG_INTERVAL === 0n) {
+      this.zxidDigests.push({ zxid: hdr.zxid, digest: this.digest });
+      if (this.zxidDigests.length > DIGEST_LOG_LIMIT) this.zxidDigests.shift();
+    }
     return { result, triggers };
   }
 
@@ -247,6 +299,7 @@ export class DataTree {
     assert(parent !== undefined, `create ${path}: prep let a txn through with no parent`);
     assert(!parent.children.has(childName), `create ${path}: prep let a txn through for an existing node`);
     const parentCVersion = parentCVersionIn === -1 ? (parent.stat.cversion + 1) | 0 : parentCVersionIn;
+    this.digestChanging(parentName, parent);
     // Only a larger cversion moves the parent's cversion and pzxid: a replay after a fuzzy snapshot
     // must not roll them back (DataTree.createNode).
     if (parentCVersion > parent.stat.cversion) {
@@ -256,6 +309,7 @@ export class DataTree {
     const child = newNode(data, acl, createStat(zxid, timeMs, ephemeralOwner));
     parent.children.add(childName);
     this.nodes.set(path, child);
+    this.digestAdded(path, child);
     const kind = this.kindOf(child);
     if (kind === "CONTAINER") this.containers.add(path);
     else if (kind === "TTL") this.ttls.add(path);
@@ -273,8 +327,10 @@ export class DataTree {
       if (childName === STAT_NODE) this.recountQuota(quotaFor);
     }
     this.updateQuotaStat(path, data?.length ?? 0, 1);
-    out.push({ manager: "data", path, event: "NodeCreated" });
-    out.push({ manager: "child", path: parentName === "" ? "/" : parentName, event: "NodeChildrenChanged" });
+    // triggerWatch gets the ACL of the node the event is about, as it is now (a later op of the
+    // same multi may change or delete the node before the notification is checked).
+    out.push({ manager: "data", path, event: "NodeCreated", acl });
+    out.push({ manager: "child", path: parentName === "" ? "/" : parentName, event: "NodeChildrenChanged", acl: parent.acl });
     return child;
   }
 
@@ -283,20 +339,22 @@ export class DataTree {
     const parentName = rawParent(path);
     const parent = this.node(parentName);
     if (parent === undefined) return false;
+    this.digestChanging(parentName, parent);
     parent.children.delete(basename(path));
     if (zxid > parent.stat.pzxid) parent.stat.pzxid = zxid;
     const node = this.nodes.get(path);
     if (node === undefined) return false;
     this.nodes.delete(path);
+    this.digestRemoved(node);
     const kind = this.kindOf(node);
     if (kind === "CONTAINER") this.containers.delete(path);
     else if (kind === "TTL") this.ttls.delete(path);
     else if (node.stat.ephemeralOwner !== 0n) this.ephemerals.get(node.stat.ephemeralOwner)?.delete(path);
     if (parentName.startsWith("/zookeeper") && basename(path) === LIMIT_NODE) this.quotaRoots.delete(parentName.slice(QUOTA_ROOT.length));
     this.updateQuotaStat(path, -(node.data?.length ?? 0), -1);
-    out.push({ manager: "data", path, event: "NodeDeleted" });
-    out.push({ manager: "child", path, event: "NodeDeleted" });
-    out.push({ manager: "child", path: parentName === "" ? "/" : parentName, event: "NodeChildrenChanged" });
+    out.push({ manager: "data", path, event: "NodeDeleted", acl: node.acl });
+    out.push({ manager: "child", path, event: "NodeDeleted", acl: node.acl });
+    out.push({ manager: "child", path: parentName === "" ? "/" : parentName, event: "NodeChildrenChanged", acl: parent.acl });
     return true;
   }
 
@@ -305,11 +363,12 @@ export class DataTree {
     const n = this.nodes.get(path);
     assert(n !== undefined, `setData ${path}: prep let a txn through for a missing node`);
     this.updateQuotaStat(path, (data?.length ?? 0) - (n.data?.length ?? 0), 0);
+    this.digestChanging(path, n);
     n.data = data;
     n.stat.mtime = timeMs;
     n.stat.mzxid = zxid;
     n.stat.version = version;
-    out.push({ manager: "data", path, event: "NodeDataChanged" });
+    out.push({ manager: "data", path, event: "NodeDataChanged", acl: n.acl });
     return this.statOf(n);
   }
 
@@ -347,9 +406,30 @@ export class DataTree {
   private setAcl(path: string, acl: readonly Acl[], version: number): Stat {
     const n = this.nodes.get(path);
     assert(n !== undefined, `setACL ${path}: prep let a txn through for a missing node`);
+    this.digestChanging(path, n);
     n.stat.aversion = version;
     n.acl = acl;
     return this.statOf(n);
+  }
+
+  /** `NodeHashMapImpl.preChange` (postChange follows when the digest is read): the node's share comes off. */
+  private digestChanging(path: string, n: ZNode): void {
+    if (n.digestStale) return;
+    this.digestSum -= n.digest;
+    n.digestStale = true;
+    this.digestPending.push({ path, node: n });
+  }
+
+  /** `NodeHashMapImpl.put` of a new node: its share is added when the digest is read. */
+  private digestAdded(path: string, n: ZNode): void {
+    n.digestStale = true;
+    this.digestPending.push({ path, node: n });
+  }
+
+  /** `NodeHashMapImpl.remove`: the node's share comes off (a changed one's already has). */
+  private digestRemoved(n: ZNode): void {
+    if (!n.digestStale) this.digestSum -= n.digest;
+    n.digestStale = true;
   }
 
   /**

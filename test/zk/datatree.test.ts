@@ -1,5 +1,6 @@
+import zlib from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { PERM, READ_ACL_UNSAFE } from "../../src/zk/acl.js";
+import { OPEN_ACL_UNSAFE, PERM, READ_ACL_UNSAFE, type Acl } from "../../src/zk/acl.js";
 import { CREATE_MODE } from "../../src/zk/create-mode.js";
 import { ERR } from "../../src/zk/errors.js";
 import { reapingCandidates } from "../../src/zk/reaping.js";
@@ -88,7 +89,7 @@ describe("zxids and stats per operation", () => {
     s.write(create("/g", { data: "v1" }), at);
     const r = s.write({ type: "setData", path: "/g", data: bytes("v1"), version: -1 }, { ...at, timeMs: 9_000 });
     expect(r.result.stat).toMatchObject({ version: 1, mzxid: 3n, mtime: 9_000, czxid: 2n, dataLength: 2 });
-    expect(r.triggers).toEqual([{ manager: "data", path: "/g", event: "NodeDataChanged" }]);
+    expect(r.triggers).toEqual([{ manager: "data", path: "/g", event: "NodeDataChanged", acl: OPEN_ACL_UNSAFE }]);
     const a = s.write({ type: "setACL", path: "/g", acl: READ_ACL_UNSAFE, version: 0 }, at);
     expect(a.triggers).toEqual([]);
     expect(stat(s, "/g")).toMatchObject({ aversion: 1, version: 1, mzxid: 3n });
@@ -102,16 +103,36 @@ describe("zxids and stats per operation", () => {
     expect(n.ok && n.value.data).toBeNull();
     expect(e.ok && e.value.data).toEqual(new Uint8Array(0));
   });
-  it("create and delete fire DataTree's triggers in its order", () => {
+  it("create and delete fire DataTree's triggers in its order, each with the ACL of the node it is about", () => {
     const s = connected();
-    expect(s.write(create("/a"), at).triggers).toEqual([
-      { manager: "data", path: "/a", event: "NodeCreated" },
-      { manager: "child", path: "/", event: "NodeChildrenChanged" },
+    expect(s.write({ ...create("/a"), acl: READ_ACL_UNSAFE }, at).triggers).toEqual([
+      { manager: "data", path: "/a", event: "NodeCreated", acl: READ_ACL_UNSAFE },
+      { manager: "child", path: "/", event: "NodeChildrenChanged", acl: OPEN_ACL_UNSAFE },
     ]);
     expect(s.write({ type: "delete", path: "/a", version: 0 }, at).triggers).toEqual([
-      { manager: "data", path: "/a", event: "NodeDeleted" },
-      { manager: "child", path: "/a", event: "NodeDeleted" },
-      { manager: "child", path: "/", event: "NodeChildrenChanged" },
+      { manager: "data", path: "/a", event: "NodeDeleted", acl: READ_ACL_UNSAFE },
+      { manager: "child", path: "/a", event: "NodeDeleted", acl: READ_ACL_UNSAFE },
+      { manager: "child", path: "/", event: "NodeChildrenChanged", acl: OPEN_ACL_UNSAFE },
+    ]);
+  });
+
+  it("inside a multi each trigger carries the ACL at its point of the txn, not after it", () => {
+    const s = connected();
+    const noRead: readonly Acl[] = [{ perms: PERM.ALL & ~PERM.READ, id: { scheme: "world", id: "anyone" } }];
+    const createDelete = s.write({ type: "multi", ops: [{ ...create("/x"), acl: noRead }, { type: "delete", path: "/x", version: -1 }] }, at);
+    expect(createDelete.triggers.map((t) => [t.event, t.path, t.acl])).toEqual([
+      ["NodeCreated", "/x", noRead],
+      ["NodeChildrenChanged", "/", OPEN_ACL_UNSAFE],
+      ["NodeDeleted", "/x", noRead],
+      ["NodeDeleted", "/x", noRead],
+      ["NodeChildrenChanged", "/", OPEN_ACL_UNSAFE],
+    ]);
+    s.write(create("/y"), at);
+    const deleteCreate = s.write({ type: "multi", ops: [{ type: "delete", path: "/y", version: -1 }, { ...create("/y"), acl: noRead }] }, at);
+    expect(deleteCreate.triggers.filter((t) => t.path === "/y").map((t) => [t.event, t.acl])).toEqual([
+      ["NodeDeleted", OPEN_ACL_UNSAFE],
+      ["NodeDeleted", OPEN_ACL_UNSAFE],
+      ["NodeCreated", noRead],
     ]);
   });
 });
@@ -288,5 +309,85 @@ describe("container and TTL reaping candidates (ContainerManager.getCandidates)"
     expect(reapingCandidates(s.tree, 11_001)).toEqual([]);
     s.write(create("/t/c"), at);
     expect(reapingCandidates(s.tree, 99_000)).toEqual([]);
+  });
+});
+
+/** The tree digest from scratch (DigestCalculator's fields through node:zlib's CRC32), to check DataTree's running one. */
+function digestFromScratch(store: ZkStore): bigint {
+  let sum = 0n;
+  for (const path of store.tree.paths()) {
+    const n = store.tree.node(path);
+    if (n === undefined || path.startsWith("/zookeeper/")) continue;
+    const b = Buffer.alloc(60);
+    b.writeBigInt64BE(n.stat.czxid, 0);
+    b.writeBigInt64BE(n.stat.mzxid, 8);
+    b.writeBigInt64BE(n.stat.pzxid, 16);
+    b.writeBigInt64BE(BigInt(n.stat.ctime), 24);
+    b.writeBigInt64BE(BigInt(n.stat.mtime), 32);
+    b.writeInt32BE(n.stat.version, 40);
+    b.writeInt32BE(n.stat.cversion, 44);
+    b.writeInt32BE(n.stat.aversion, 48);
+    b.writeBigInt64BE(n.stat.ephemeralOwner, 52);
+    sum += BigInt(zlib.crc32(Buffer.concat([Buffer.from(path === "/" ? "" : path), n.data ?? Buffer.alloc(0), b])));
+  }
+  return BigInt.asIntN(64, sum);
+}
+
+describe("the tree digest (DigestCalculator, NodeHashMapImpl)", () => {
+  it("is the sum of every node's CRC but those under /zookeeper/, through creates, deletes, setData, setACL, multis and session closes", () => {
+    const s = connected();
+    expect(s.tree.digest).toBe(digestFromScratch(s));
+    const other = { sessionId: SESSION + 1n, timeMs: 2_000 };
+    s.write({ type: "createSession", timeoutMs: 30_000 }, other);
+    for (let i = 0; i < 40; i++) {
+      const p = `/d${i % 7}`;
+      const t = { ...at, timeMs: 1_000 + i };
+      switch (i % 6) {
+        case 0:
+          s.write(create(p, { data: `v${i}` }), t);
+          s.write(create(`${p}/e${i}`, { flags: CREATE_MODE.EPHEMERAL }), other);
+          break;
+        case 1:
+          s.write(create(`${p}/s`, { flags: CREATE_MODE.PERSISTENT_SEQUENTIAL, data: "ü" }), t);
+          break;
+        case 2:
+          s.write({ type: "setData", path: p, data: bytes(`w${i}`), version: -1 }, t);
+          break;
+        case 3:
+          s.write({ type: "setACL", path: p, acl: READ_ACL_UNSAFE, version: -1 }, t);
+          break;
+        case 4:
+          s.write({ type: "multi", ops: [create(`/m${i}`), { type: "setData", path: `/m${i}`, data: bytes("x"), version: -1 }, { type: "delete", path: `/m${i}`, version: -1 }] }, t);
+          s.write({ type: "multi", ops: [create(`/k${i}`), { type: "delete", path: `/nope${i}`, version: -1 }] }, t); // fails: nothing changes
+          break;
+        default:
+          s.write({ type: "delete", path: p, version: -1 }, t); // NotEmpty or NoNode at times: error txns
+      }
+      expect(s.tree.digest, `after step ${i}`).toBe(digestFromScratch(s));
+    }
+    s.write({ type: "closeSession" }, other);
+    expect(s.tree.digest).toBe(digestFromScratch(s));
+    // Quota bookkeeping rewrites stat nodes under /zookeeper/quota in place: outside the digest.
+    s.write(create("/q"), at);
+    for (const p of ["/zookeeper/quota/q", "/zookeeper/quota/q/zookeeper_limits", "/zookeeper/quota/q/zookeeper_stats"]) {
+      expect(s.write(create(p, { data: "count=10,bytes=-1" }), at).error).toBeNull();
+    }
+    s.write(create("/q/r", { data: "xyz" }), at);
+    expect(new TextDecoder().decode(s.tree.node("/zookeeper/quota/q/zookeeper_stats")?.data ?? new Uint8Array())).toMatch(/count=2/);
+    expect(s.tree.digest).toBe(digestFromScratch(s));
+  });
+
+  it("logs the digest after every zxid divisible by 128, keeping the last 1024 (DataTree.logZxidDigest)", () => {
+    const s = connected();
+    const seen: bigint[] = [];
+    for (let z = 2n; z <= 128n * 1026n; z++) {
+      s.write({ type: "setData", path: "/zookeeper", data: bytes(`${z}`), version: -1 }, at);
+      if (z % 128n === 0n) seen.push(s.tree.digest);
+    }
+    const log = s.tree.digestLog();
+    expect(log.length).toBe(1024);
+    expect(log[0]?.zxid).toBe(128n * 3n);
+    expect(log.at(-1)).toEqual({ zxid: 128n * 1026n, digest: seen.at(-1) });
+    expect(log.map((d) => d.digest)).toEqual(seen.slice(2));
   });
 });

@@ -4,6 +4,7 @@ import type { DataTree } from "../datatree.js";
 import { javaDateString } from "../java-date.js";
 import { javaStringHash, longHex } from "../java-int.js";
 import type { Txn, TxnHeader } from "../txn.js";
+import type { ExpiryQueue } from "./expiry-queue.js";
 import { ADVANCED_SUMMARY_STATS, BASIC_SUMMARY_STATS, MNTR_GAUGES, MNTR_METRICS, MNTR_SUMMARY_SETS } from "./mntr-keys.js";
 import type { StandaloneConfig } from "./standalone-server.js";
 import { hex } from "./wire.js";
@@ -31,11 +32,41 @@ export type ServerSnapshot = {
     readonly timeoutMs: number;
   }[];
   readonly watches: readonly { readonly paths: ReadonlySet<string>; readonly count: number }[];
+  /** The data watch manager (`DataTree.dataWatches`), the only one wchs, wchc and wchp look at. */
+  readonly dataWatches: DataWatchDump;
   readonly sessions: number;
   /** The session tracker as `dump` prints it; without it `dump` says it is not simulated. */
   readonly sessionTracker?: SessionTrackerDump;
   /** Set by a server of an ensemble (`QuorumPeer`); absent on a standalone server. */
   readonly quorum?: QuorumSnapshot;
+  /** `ZooTrace.getTextTraceLevel()` where the server keeps one (gtmk); absent: the default mask. */
+  readonly traceMask?: bigint;
+  /** What the words that change the server call; a word whose action is missing says it is not simulated. */
+  readonly actions?: FourLetterActions;
+};
+
+/** `WatchManager`'s tables as the watch words print them, in their iteration order (server-watches.ts). */
+export type DataWatchDump = {
+  /** `watch2Paths.size()`: connections that registered a watch and are still open. */
+  readonly connections: number;
+  /** `watchTable.size()`: paths with a watcher. */
+  readonly paths: number;
+  /** (connection, path) pairs. */
+  readonly total: number;
+  readonly byConnection: readonly (readonly [bigint, readonly string[]])[];
+  readonly byPath: readonly (readonly [string, readonly bigint[]])[];
+};
+
+/** The server state crst, srst and stmk change. */
+export type FourLetterActions = {
+  /** `ServerStats.reset`: latencies and packet counts (not, on a leader, its proposal sizes). */
+  readonly resetServerStats?: () => void;
+  /** `resetAllConnectionStats`: every connection's counters. */
+  readonly resetConnectionStats?: () => void;
+  /** `ZooTrace.setTextTraceLevel`: a JVM-wide value, so it lasts until the process ends. */
+  readonly setTraceMask?: (mask: bigint) => void;
+  /** `Leader.getProposalStats().reset()`, which srst adds on a leader. */
+  readonly resetProposalStats?: () => void;
 };
 
 /**
@@ -100,8 +131,31 @@ export type QuorumSnapshot = {
   readonly writeNamespaces: readonly string[];
 };
 
-/** The words a server answers as the real one does (when the whitelist lets them); an ensemble's servers also answer dump. */
-export const FOUR_LETTER_WORDS: readonly string[] = Object.freeze(["ruok", "srvr", "stat", "conf", "envi", "isro", "mntr", "cons", "wchs", "dirs", "gtmk"]);
+/**
+ * The words a server answers as the real one does (when the whitelist lets them). A standalone
+ * server answers these all; an ensemble's servers answer stmk as "not simulated" (zksim keeps no
+ * trace mask for them) and a leader srst (its proposal statistics cannot be reset from here).
+ */
+export const FOUR_LETTER_WORDS: readonly string[] = Object.freeze([
+  "ruok",
+  "srvr",
+  "stat",
+  "conf",
+  "envi",
+  "isro",
+  "mntr",
+  "cons",
+  "wchs",
+  "wchc",
+  "wchp",
+  "dirs",
+  "dump",
+  "gtmk",
+  "stmk",
+  "crst",
+  "srst",
+  "hash",
+]);
 
 /**
  * Every word `FourLetterCommands` knows (its `cmd2String`, 3.8.0), in the order it registers them:
@@ -159,7 +213,7 @@ export function enabledFourLetterWords(whitelist: string | null): ReadonlySet<st
 }
 
 /** ZooTrace's default text trace mask: CLIENT_REQUEST | SERVER_PACKET | SESSION | WARNING (`gtmk`). */
-const DEFAULT_TRACE_MASK = (1 << 1) | (1 << 4) | (1 << 5) | (1 << 8);
+export const DEFAULT_TRACE_MASK = BigInt((1 << 1) | (1 << 4) | (1 << 5) | (1 << 8));
 
 /** `AbstractFourLetterCommand.ZK_NOT_SERVING`. */
 export const ZK_NOT_SERVING = "This ZooKeeper instance is not currently serving requests";
@@ -399,7 +453,8 @@ const ENVIRONMENT = [
  * not-serving line without a newline; every other command prints it with one (`*Command.commandRun`
  * in 3.8). The whitelist is checked first, as always.
  */
-export function fourLetterWordNotServing(word: string, whitelist: string | null): string {
+export function fourLetterWordNotServing(input: string, whitelist: string | null): string {
+  const { word } = parseFourLetterInput(input);
   const gated = gate(word, whitelist);
   if (gated !== null) return gated;
   switch (word) {
@@ -414,12 +469,54 @@ export function fourLetterWordNotServing(word: string, whitelist: string | null)
     case "hash":
       return ZK_NOT_SERVING;
     case "stmk":
-    case "telnet close":
+      // SetTraceMaskCommand needs no running server, but zksim keeps no mask for a quorum peer.
       return `${word} is not simulated by zksim yet.\n`;
+    case "telnet close":
+      return "";
     default:
       return `${ZK_NOT_SERVING}\n`;
   }
 }
+
+/**
+ * What an operator sends, split as the server reads it: the four-letter word, and for `stmk` the
+ * 8-byte mask after it, written here as a number after a space (`stmk 250`, `stmk 0xfa`; hex is
+ * the 8 bytes as they go, decimal a Java long). A mask that is missing or not a number reads as
+ * fewer than 8 bytes.
+ */
+export function parseFourLetterInput(input: string): { readonly word: string; readonly mask: bigint | null } {
+  if (KNOWN_FOUR_LETTER_WORDS.includes(input)) return { word: input, mask: null };
+  const m = /^(\S*)\s+(.*)$/s.exec(input);
+  if (m === null) return { word: input, mask: null };
+  const arg = (m[2] ?? "").trim();
+  let mask: bigint | null = null;
+  if (/^0x[0-9a-fA-F]{1,16}$/.test(arg)) mask = BigInt.asIntN(64, BigInt(arg));
+  else if (/^-?\d{1,20}$/.test(arg) && BigInt(arg) === BigInt.asIntN(64, BigInt(arg))) mask = BigInt(arg);
+  return { word: m[1] ?? "", mask };
+}
+
+/**
+ * `SessionTrackerImpl`'s view for `dump` on a server that expires sessions (a standalone server, a
+ * leader): each known session with the bucket time its expiry queue holds it at.
+ */
+export function expirySessionTracker(sessions: ReadonlyMap<bigint, number>, expiry: ExpiryQueue<bigint>): SessionTrackerDump {
+  const expiresAt = new Map<bigint, number>();
+  for (const id of sessions.keys()) {
+    const at = expiry.expiresAt(id);
+    if (at !== undefined) expiresAt.set(id, at);
+  }
+  return { kind: "expiry", expiresAt };
+}
+
+/** `WatchManager.dumpWatches` and WatchCommand's closing empty line: by connection (wchc) or by path (wchp). */
+function watchDump(w: DataWatchDump, byPath: boolean): string {
+  const out: string[] = [];
+  if (byPath) for (const [path, ids] of w.byPath) out.push(path, ...ids.map((id) => `\t${longHex(id)}`));
+  else for (const [id, paths] of w.byConnection) out.push(longHex(id), ...paths.map((p) => `\t${p}`));
+  return lines([...out, ""]);
+}
+
+const notSimulated = (word: string): string => `${word} is not simulated by zksim yet.\n`;
 
 /**
  * The answer to one four-letter word, byte for byte as a 3.8.0 server writes it
@@ -428,10 +525,14 @@ export function fourLetterWordNotServing(word: string, whitelist: string | null)
  * `NIOServerCnxn.checkFourLetterWord`: a word `FourLetterCommands` does not know is not a command at
  * all (its four bytes read as a packet length over jute.maxbuffer, and the server closes the
  * connection), so the answer is empty; a known word off the whitelist gets `NopCommand`'s line.
+ * `input` is the word, and for stmk its mask after a space (`parseFourLetterInput`). crst, srst and
+ * stmk change the server through `s.actions`.
  */
-export function fourLetterWord(word: string, s: ServerSnapshot): string {
+export function fourLetterWord(input: string, s: ServerSnapshot): string {
+  const { word, mask } = parseFourLetterInput(input);
   const gated = gate(word, s.cfg.fourLetterWordWhitelist);
   if (gated !== null) return gated;
+  const act = s.actions ?? {};
   switch (word) {
     case "ruok":
       return "imok";
@@ -450,22 +551,44 @@ export function fourLetterWord(word: string, s: ServerSnapshot): string {
     case "mntr":
       return mntr(s);
     case "wchs": {
-      const watching = s.watches.filter((w) => w.count > 0);
-      const paths = new Set(watching.flatMap((w) => [...w.paths]));
-      const total = watching.reduce((n, w) => n + w.paths.size, 0);
-      return lines([`${watching.length} connections watching ${paths.size} paths`, `Total watches:${total}`]);
+      // DataTree.dumpWatchesSummary prints the data manager alone (child watches are not counted).
+      const w = s.dataWatches;
+      return lines([`${w.connections} connections watching ${w.paths} paths`, `Total watches:${w.total}`]);
     }
+    case "wchc":
+      return watchDump(s.dataWatches, false);
+    case "wchp":
+      return watchDump(s.dataWatches, true);
     case "dirs":
       return lines([`datadir_size: ${s.logRecords}`, `logdir_size: ${s.logRecords}`]);
     case "gtmk":
-      return String(DEFAULT_TRACE_MASK);
+      return String(s.traceMask ?? DEFAULT_TRACE_MASK);
+    case "stmk":
+      if (act.setTraceMask === undefined) return notSimulated(word);
+      // Fewer than 8 bytes after the word: getLong throws, the connection closes unanswered.
+      if (mask === null) return "";
+      act.setTraceMask(mask);
+      return String(mask);
     case "dump":
       if (s.sessionTracker !== undefined) return dump(s, s.sessionTracker);
-      return `${word} is not simulated by zksim yet.\n`;
+      return notSimulated(word);
+    case "crst":
+      if (act.resetConnectionStats === undefined) return notSimulated(word);
+      act.resetConnectionStats();
+      return "Connection stats reset.\n";
+    case "srst":
+      if (act.resetServerStats === undefined || (s.quorum?.leader != null && act.resetProposalStats === undefined)) return notSimulated(word);
+      act.resetServerStats();
+      act.resetProposalStats?.();
+      return "Server stats reset.\n";
+    case "hash":
+      // DigestCommand: one line per logged digest, the zxid in bare hex, the digest a signed long.
+      return lines(s.tree.digestLog().map((d) => `${BigInt.asUintN(64, d.zxid).toString(16)}: ${d.digest}`));
+    case "telnet close":
+      // Known, but CommandExecutor has no command for it: its bytes are read as a negative length.
+      return "";
     default:
-      // wchc, wchp need per-session data the snapshot does not carry yet; crst and srst would have to
-      // reset the server's counters; stmk and hash are not simulated. Saying so beats a made-up answer.
-      return `${word} is not simulated by zksim yet.\n`;
+      return notSimulated(word);
   }
 }
 

@@ -1,9 +1,9 @@
 import { assert, assertNever } from "../../sim/assert.js";
 import type { ConnectionChange, NodeContext, NodeId } from "../../sim/node.js";
 import type { TraceValue } from "../../sim/trace.js";
-import type { Acl, Id } from "../acl.js";
+import type { Id } from "../acl.js";
 import { PERM } from "../acl.js";
-import { ServerWatches } from "../cli/server-watches.js";
+import { ServerWatches, WatchTable } from "../cli/server-watches.js";
 import { authInfoOrder, digestId, sessionAclHook, userOf } from "../cli/session-auth.js";
 import type { DataTree } from "../datatree.js";
 import { ERR } from "../errors.js";
@@ -100,6 +100,8 @@ export class ServingCore {
   received = 0;
   sent = 0;
   private readonly latency: Latency = { min: 0, max: 0, sum: 0, count: 0 };
+  /** The data watch manager's own tables (DataTree.dataWatches), which the watch four-letter words print. */
+  readonly dataWatchTable = new WatchTable();
   /** Events a setWatches found missed; they go out just before its reply. */
   private readonly pendingNotes: { readonly to: NodeId; readonly event: WatchEventType; readonly path: string }[] = [];
 
@@ -251,7 +253,7 @@ export class ServingCore {
       }
       let s = this.sessions.get(sessionId);
       if (s === undefined) {
-        s = newSession(sessionId, known, []);
+        s = newSession(sessionId, known, [], this.dataWatchTable);
         this.sessions.set(sessionId, s);
       }
       if (s.conn !== null && s.conn !== c.peer) {
@@ -268,7 +270,7 @@ export class ServingCore {
       return;
     }
     const id = this.nextSessionId++;
-    const s = newSession(id, timeoutMs, [{ scheme: "ip", id: this.cfg.clientIp }]);
+    const s = newSession(id, timeoutMs, [{ scheme: "ip", id: this.cfg.clientIp }], this.dataWatchTable);
     s.conn = c.peer;
     c.sessionId = id;
     this.sessions.set(id, s);
@@ -309,10 +311,9 @@ export class ServingCore {
    * took the request: only that server's queue holds it).
    */
   commit(ctx: NodeContext<ZkMessage>, hdr: TxnHeader, txn: Txn, xid: number | null, expired = xid === null): void {
-    const deletedAcls = this.aclsOfDeleted(txn);
     const timeoutMs = this.db.sessions.get(hdr.sessionId) ?? 0;
     const { result, triggers } = this.db.apply(ctx, hdr, txn);
-    this.deliver(ctx, triggers, deletedAcls);
+    this.deliver(ctx, triggers);
     const s = this.sessions.get(hdr.sessionId);
     if (txn.type === "createSession") {
       this.expiry?.update(hdr.sessionId, this.nowMs(ctx), txn.timeoutMs);
@@ -341,6 +342,9 @@ export class ServingCore {
     }
     if (txn.type === "closeSession") {
       this.sessions.delete(s.id);
+      // Its connection closes with it, and the watch managers drop the connection's watches.
+      s.data.clear();
+      s.child.clear();
       ctx.trace({ type: "zk-session", session: hex(s.id), event: expired ? "expired" : "closed", timeoutMs: s.timeoutMs });
       if (s.conn !== null) {
         const c = this.conns.get(s.conn);
@@ -374,27 +378,13 @@ export class ServingCore {
     this.drain(ctx, s);
   }
 
-  /** ACLs of the nodes a txn may delete, for the notification READ check after they are gone. */
-  private aclsOfDeleted(txn: Txn): Map<string, readonly Acl[]> {
-    const out = new Map<string, readonly Acl[]>();
-    const visit = (t: Txn): void => {
-      const paths = t.type === "delete" ? [t.path] : t.type === "closeSession" ? t.paths : [];
-      for (const p of paths) {
-        const n = this.tree.node(p);
-        if (n !== undefined) out.set(p, n.acl);
-      }
-      if (t.type === "multi") t.txns.forEach(visit);
-    };
-    visit(txn);
-    return out;
-  }
-
   /**
    * DataTree's triggers through every session's watch-manager entries (see StoreClient.deliver): a
    * NodeDeleted sent through the data manager is not sent again through the child manager, and a
-   * notification about a node the session may not READ is dropped (CVE-2024-23944).
+   * notification about a node the session may not READ is dropped (CVE-2024-23944), judged by the
+   * ACL the trigger carries (the node's at that point of the txn, as DataTree hands triggerWatch).
    */
-  private deliver(ctx: NodeContext<ZkMessage>, triggers: readonly WatchTrigger[], deletedAcls: ReadonlyMap<string, readonly Acl[]>): void {
+  private deliver(ctx: NodeContext<ZkMessage>, triggers: readonly WatchTrigger[]): void {
     if (triggers.length === 0) return;
     for (const s of this.sessions.values()) {
       if (s.data.size === 0 && s.child.size === 0) continue;
@@ -404,8 +394,7 @@ export class ServingCore {
         if (!fired) continue;
         if (t.manager === "data" && t.event === "NodeDeleted") viaData.add(t.path);
         else if (t.manager === "child" && t.event === "NodeDeleted" && viaData.has(t.path)) continue;
-        const acl = this.tree.node(t.path)?.acl ?? deletedAcls.get(t.path) ?? [];
-        if (!sessionAclHook(s.authIds)(acl, PERM.READ, t.path)) continue;
+        if (!sessionAclHook(s.authIds)(t.acl, PERM.READ, t.path)) continue;
         if (s.conn === null) continue;
         ctx.trace({ type: "zk-watch", session: hex(s.id), event: t.event, path: t.path });
         this.send(ctx, s.conn, { type: "Notification", event: t.event, path: t.path });
@@ -564,6 +553,21 @@ export class ServingCore {
 
   // ---------------------------------------------------------------- four-letter words
 
+  /** `ServerStats.reset` (srst): request latencies and the packet counters start again. */
+  resetServerStats(): void {
+    this.received = 0;
+    this.sent = 0;
+    Object.assign(this.latency, { min: 0, max: 0, sum: 0, count: 0 });
+  }
+
+  /** `ServerCnxnFactory.resetAllConnectionStats` (crst): every connection's packet counters start again. */
+  resetConnectionStats(): void {
+    for (const c of this.conns.values()) {
+      c.recved = 0;
+      c.sent = 0;
+    }
+  }
+
   snapshot(ctx: NodeContext<ZkMessage>, logRecords: number): ServerSnapshot {
     return {
       cfg: this.cfg,
@@ -582,13 +586,15 @@ export class ServingCore {
         return { port: c.port, recved: c.recved, sent: c.sent, queued: s?.queue.length ?? 0, sessionId: s?.id ?? null, timeoutMs: s?.timeoutMs ?? 0 };
       }),
       watches: [...this.sessions.values()].map((s) => ({ paths: new Set([...s.data.paths(), ...s.child.paths()]), count: s.data.size + s.child.size })),
+      dataWatches: { ...this.dataWatchTable.summary(), byConnection: this.dataWatchTable.byWatcher(), byPath: this.dataWatchTable.byPath() },
       sessions: this.db.sessions.size,
+      actions: { resetServerStats: () => this.resetServerStats(), resetConnectionStats: () => this.resetConnectionStats() },
     };
   }
 }
 
-function newSession(id: bigint, timeoutMs: number, authIds: Id[]): LocalSession {
-  return { id, timeoutMs, authIds, data: new ServerWatches(), child: new ServerWatches(), conn: null, queue: [] };
+function newSession(id: bigint, timeoutMs: number, authIds: Id[], dataWatches: WatchTable): LocalSession {
+  return { id, timeoutMs, authIds, data: new ServerWatches(dataWatches, id), child: new ServerWatches(), conn: null, queue: [] };
 }
 
 function addId(ids: Id[], id: Id): void {

@@ -6,6 +6,7 @@
  */
 import type { DataTree } from "../datatree.js";
 import { QuorumPeer } from "../quorum/peer.js";
+import { StandaloneServer } from "./standalone-server.js";
 import { hex } from "./wire.js";
 
 export interface TreeEntry {
@@ -59,15 +60,16 @@ export function dumpTree(tree: DataTree): TreeEntry[] {
 }
 
 /**
- * The trees of an ensemble's servers at the end of a run, read from the nodes the world holds
- * (`inspect` gives null for a node that is down). Nodes that are up but no ZooKeeper server are
- * left out.
+ * The trees of ZooKeeper servers (an ensemble's or a standalone one) at the end of a run, read from
+ * the nodes the world holds (`inspect` gives null for a node that is down). Nodes that are up but
+ * no ZooKeeper server are left out.
  */
 export function dumpServerTrees(servers: readonly string[], inspect: (node: string) => unknown): ServerTreeDump[] {
   const out: ServerTreeDump[] = [];
   for (const node of servers) {
     const n = inspect(node);
     if (n instanceof QuorumPeer) out.push({ node, state: "up", lastZxid: hex(n.db.lastZxid), entries: dumpTree(n.db.tree) });
+    else if (n instanceof StandaloneServer) out.push({ node, state: "up", lastZxid: hex(n.lastZxid), entries: dumpTree(n.tree) });
     else if (n === null || n === undefined) out.push({ node, state: "down", lastZxid: null, entries: [] });
   }
   return out;

@@ -67,6 +67,15 @@ export class ZkDb {
     return out;
   }
 
+  /**
+   * Reads a snapshot's txns into the database (replayed, each traced as `zk-apply`). DataTree
+   * logs no digest for what a snapshot holds, so the digest log starts after it.
+   */
+  loadSnapshot(ctx: NodeContext, txns: readonly LoggedTxn[]): void {
+    for (const t of txns) this.apply(ctx, t.hdr, t.txn);
+    this.tree.forgetDigestLog();
+  }
+
   /** Drops everything (a SNAP replaces the tree; an unfinished one leaves nothing to trust). */
   clear(): void {
     this.tree = new DataTree(this.treeOptions);

@@ -8,7 +8,7 @@ const intValue = (v: string): number | null => (/^-?\d+$/.test(v) && Number.isSa
  * The zoo.cfg keys a standalone server honours (`QuorumPeerConfig.parseProperties`): tickTime,
  * min/maxSessionTimeout, clientPort, and the keys that become `zookeeper.*` system properties
  * (extendedTypesEnabled, enforceQuota, DigestAuthenticationProvider.superDigest,
- * 4lw.commands.whitelist). Other keys are accepted and ignored; `#` lines are comments.
+ * 4lw.commands.whitelist, snapCount). Other keys are accepted and ignored; `#` lines are comments.
  */
 export function parseZooCfg(text: string): ZooCfgResult {
   const cfg: { -readonly [K in keyof StandaloneConfig]?: StandaloneConfig[K] } = {};
@@ -43,6 +43,13 @@ export function parseZooCfg(text: string): ZooCfgResult {
       case "DigestAuthenticationProvider.superDigest":
         cfg.superDigest = value;
         break;
+      case "snapCount": {
+        // `Integer.getInteger("zookeeper.snapCount", 100000)`: a value that is not an integer
+        // leaves the default, quietly; below 2 reads as 2 (snapshots.ts).
+        const n = int();
+        if (n !== null) cfg.snapCount = n;
+        break;
+      }
       case "4lw.commands.whitelist":
         // Kept as written: FourLetterCommands.isEnabled splits and trims it (four-letter-words.ts).
         cfg.fourLetterWordWhitelist = value;

@@ -22,14 +22,6 @@ function wireOp(op: MultiOpSpec): unknown {
   return op.type === "create" ? { ...op, ttlMs: ttlFor(op.flags) } : op;
 }
 
-/**
- * Known divergence, kept explicit: zksim's server checks a notification's READ against the ACL
- * after the whole txn, not at the trigger (see NotificationAcl and the `it.fails` cases in
- * model-property.test.ts). The random runs model the server as it is so that they keep finding
- * other bugs; set this to "at-trigger" once ServingCore.deliver is fixed.
- */
-export const SERVER_NOTIFICATION_ACL: NotificationAcl = "after-txn";
-
 /** A write as data, so a test can run it now, or with a crash in flight. */
 export type WriteSpec =
   | { readonly type: "create"; readonly path: string; readonly data: Uint8Array | null; readonly acl: readonly MAcl[]; readonly flags: CreateFlags }
@@ -48,7 +40,8 @@ export class Harness {
   /** What the run went through, so a test can show its rare paths ran (STYLE §6). */
   readonly seen = new Map<string, number>();
 
-  constructor(seed: number, seats: number, notificationAcl: NotificationAcl = SERVER_NOTIFICATION_ACL) {
+  /** `notificationAcl`: ZooKeeper's rule unless a test bends the model to show the property notices. */
+  constructor(seed: number, seats: number, notificationAcl: NotificationAcl = "at-trigger") {
     this.model = new ReferenceTree(notificationAcl);
     this.real = new RealSystem(seed, seats);
     for (const s of this.real.slots) {
@@ -357,6 +350,9 @@ export class Harness {
     expect(this.world.isAlive(SERVER), `${what}: the server is down`).toBe(false);
     this.world.restart(SERVER);
     this.mark("server restarted");
+    if (this.real.countSnapshots.size > 0) this.mark("snapshot taken");
+    // Loaded one taken after snapCount txns (not only a start snapshot, of what an earlier start recovered).
+    if (this.real.countSnapshots.has(this.real.lastLoadedSnapshot ?? "")) this.mark("recovered from a snapshot");
     this.reconnectAll(what);
     this.verifyTree(0, `${what}: recovered tree`);
   }

@@ -16,6 +16,11 @@ export const EPOCH_MS = 1_700_000_000_000;
 export const TICK_MS = 2000;
 /** What every client asks for; within [2, 20] x tickTime, so it is what the server grants. */
 export const SESSION_TIMEOUT_MS = 6000;
+/**
+ * zoo.cfg `snapCount`: small, so that a run's few dozen txns take several snapshots and a restart
+ * loads one (ZooKeeper's default of 100000 would leave only the start snapshots).
+ */
+export const SNAP_COUNT = 6;
 
 /** One client seat: the library, its node, its current session, what its default watcher heard. */
 export type Slot = {
@@ -38,13 +43,17 @@ export class RealSystem {
   /** When the server decided each session had expired (µs, its `expiring` event), by session hex. */
   readonly expiredAtUs = new Map<string, number>();
   private serverUp = true;
+  /** The snapshot the server's last recovery loaded (its zxid), or null (zk-snapshot-loaded). */
+  lastLoadedSnapshot: string | null = null;
+  /** The zxids of the snapshots the server took because enough txns were logged. */
+  readonly countSnapshots = new Set<string>();
   private readonly fourLetter: string[] = [];
   private nodes = 0;
 
   constructor(seed: number, slots: number) {
     this.world = new World({ seed, network: { connect: "explicit" }, trace: { sink: { kind: "none" } } });
     this.world.observe((e) => this.record(e));
-    this.world.addNode(SERVER, standaloneServer({ ...DEFAULT_STANDALONE, tickTimeMs: TICK_MS, clientPort: 2181, epochMs: EPOCH_MS }));
+    this.world.addNode(SERVER, standaloneServer({ ...DEFAULT_STANDALONE, tickTimeMs: TICK_MS, clientPort: 2181, epochMs: EPOCH_MS, snapCount: SNAP_COUNT }));
     this.world.start(SERVER);
     for (let i = 0; i < slots; i++) this.slots.push(this.openSlot());
   }
@@ -60,6 +69,12 @@ export class RealSystem {
         return;
       case "zk-server-up":
         this.serverUp = true;
+        return;
+      case "zk-snapshot-loaded":
+        this.lastLoadedSnapshot = e["zxid"] as string | null;
+        return;
+      case "zk-snapshot":
+        if (e["why"] === "count") this.countSnapshots.add(e["zxid"] as string);
         return;
       case "zk-client-state":
         if (e["state"] === "SyncConnected") this.sessionOfNode.set(node as string, e["session"] as string);

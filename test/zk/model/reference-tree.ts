@@ -173,9 +173,10 @@ const versionOk = (expected: number, current: number): boolean => expected === -
 /**
  * Which ACL a notification's READ check reads. `at-trigger` is ZooKeeper 3.8.4 (DataTree hands
  * triggerWatch the node's ACL as it is at that point of the txn: a created node's, a deleted node's
- * last one, the parent's). `after-txn` is what zksim's server does today (ServingCore.deliver looks
- * the path up once the whole txn is applied, falling back to the ACL a deleted node had before the
- * txn, else an empty ACL); the two differ only inside a multi that creates and deletes one path.
+ * last one, the parent's), and zksim's server does the same. `after-txn` is the rule zksim's server
+ * had before (the path looked up once the whole txn is applied, falling back to the ACL a deleted
+ * node had before the txn, else an empty ACL, which lets anyone read); it differs only inside a
+ * multi that creates and deletes one path, and is kept so a test can show the property notices.
  */
 export type NotificationAcl = "at-trigger" | "after-txn";
 

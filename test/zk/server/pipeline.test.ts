@@ -17,6 +17,10 @@ function connected(): { server: StandaloneServer; ctx: ReturnType<typeof recordi
   const server = new StandaloneServer(DEFAULT_STANDALONE);
   const ctx = recordingCtx<ZkMessage>({ id: "s1", nowUs: 1_000 });
   server.onStart(ctx, "fresh");
+  // ZooKeeperServer.loadData ends with a snapshot, of the empty tree on a fresh server.
+  expect(kinds(ctx.effects)).toEqual(["write-atomic"]);
+  expect(ctx.effects.find((e) => e.kind === "write-atomic")).toMatchObject({ file: "snapshot.0" });
+  ctx.effects.length = 0;
   server.onConnection(ctx, { peer: "c1", channel: "main", up: true, reason: "connected" });
   server.onMessage(ctx, "c1", { type: "ConnectRequest", sessionId: "0x0", timeoutMs: 30000, lastZxid: "0x0" });
   expect(kinds(ctx.effects)).toEqual(["append", "fsync"]);
