@@ -224,7 +224,8 @@ export class DataTree {
     if (!this.unordered && hdr.zxid <= this.lastZxid) assert(false, `txn zxid 0x${hdr.zxid.toString(16)} not after 0x${this.lastZxid.toString(16)}`);
     const triggers: WatchTrigger[] = [];
     const result = this.applyOne(hdr, txn, triggers);
-    this.lastZxid = hdr.zxid;
+    // processTxn only ever moves lastProcessedZxid forward (an out-of-order apply leaves it).
+    if (hdr.zxid > this.lastZxid) this.lastZxid = hdr.zxid;
     // DataTree.logZxidDigest, once the whole txn (a multi included) is in.
     if (hdr.zxid % DIGEST_LOG_INTERVAL === 0n) {
       this.zxidDigests.push({ zxid: hdr.zxid, digest: this.digest });
@@ -235,6 +236,12 @@ export class DataTree {
 
   private applyOne(hdr: TxnHeader, txn: Txn, out: WatchTrigger[]): TxnResult {
     const ok = (path: string | null, stat: Stat | null): TxnResult => ({ err: 0, path, stat, multi: null });
+    if (this.unordered) {
+      // Applied out of order, a txn may meet a tree its prep never saw: processTxn's caught
+      // KeeperException becomes the txn's result instead of the assertion ordered applies keep.
+      const err = this.unorderedError(txn);
+      if (err !== 0) return { err, path: null, stat: null, multi: null };
+    }
     switch (txn.type) {
       case "createSession":
         return ok(null, null);
@@ -410,6 +417,22 @@ export class DataTree {
     n.stat.aversion = version;
     n.acl = acl;
     return this.statOf(n);
+  }
+
+  /** What processTxn's KeeperException would say of a txn meeting this tree (the `unordered` mutation only). */
+  private unorderedError(txn: Txn): ErrCode | 0 {
+    switch (txn.type) {
+      case "create": {
+        const parent = this.node(rawParent(txn.path));
+        if (parent === undefined) return ERR.NoNode;
+        return this.node(txn.path) === undefined ? 0 : ERR.NodeExists;
+      }
+      case "setData":
+      case "setACL":
+        return this.node(txn.path) === undefined ? ERR.NoNode : 0;
+      default:
+        return 0;
+    }
   }
 
   /** `NodeHashMapImpl.preChange` (postChange follows when the digest is read): the node's share comes off. */
