@@ -10,6 +10,7 @@ import { ZkShell } from "../zk/cli/shell.js";
 import { StandaloneSim } from "../zk/client/standalone-sim.js";
 import { EnsembleSim } from "../zk/quorum/ensemble-sim.js";
 import type { StandaloneConfig } from "../zk/server/standalone-server.js";
+import { FOUR_LETTER_WORDS } from "../zk/server/four-letter-words.js";
 import { parseZooCfg } from "../zk/server/zoo-cfg.js";
 import type { Io } from "./commands.js";
 import { EXIT, type ExitCode } from "./exit.js";
@@ -18,9 +19,11 @@ export type ShellFlags = { readonly servers?: number; readonly observers?: numbe
 
 export const SIMULATOR_COMMANDS: readonly string[] = Object.freeze(["advance", "crash", "restart", "status", "4lw", "partition", "heal", "pause"]);
 
-const WORDS = "ruok, srvr, stat, conf, envi, isro, mntr, cons, wchs, dirs, gtmk";
-/** An ensemble's servers also answer dump (sessions, ephemerals, connections). */
-const ENSEMBLE_WORDS = `${WORDS}, dump`;
+/** The words the usage line lists: those the server answers as the real one does (`stmk MASK` sets the trace mask). */
+const WORDS = FOUR_LETTER_WORDS.join(", ");
+
+/** The word and, for stmk, its mask: everything after the server number. */
+const wordOf = (args: readonly string[]): string | undefined => (args.length > 2 ? args.slice(2).join(" ") : undefined);
 
 const isCount = (a: string | undefined): a is string => a !== undefined && /^\d+$/.test(a) && Number.isSafeInteger(Number(a));
 
@@ -94,8 +97,9 @@ export function ensembleCommand(sim: EnsembleSim, args: readonly string[]): stri
     case "4lw": {
       const sid = sidOf(a1);
       if (typeof sid === "string") return sid;
-      if (a2 === undefined) return `usage: 4lw N WORD (${ENSEMBLE_WORDS})\n`;
-      const answer = sim.fourLetterWord(sid, a2);
+      const word = wordOf(args);
+      if (word === undefined) return `usage: 4lw N WORD (${WORDS})\n`;
+      const answer = sim.fourLetterWord(sid, word);
       if (answer === null) return `server ${sid} is down: connection refused\n`;
       return answer.endsWith("\n") ? answer : `${answer}\n`;
     }
@@ -106,7 +110,7 @@ export function ensembleCommand(sim: EnsembleSim, args: readonly string[]): stri
 
 /** Runs one simulator command; returns the text to print. */
 export function simulatorCommand(sim: StandaloneSim, args: readonly string[]): string {
-  const [cmd, a1, a2] = args;
+  const [cmd, a1] = args;
   const server = (): string | null => (a1 === "1" ? null : `no server ${a1 ?? "(missing)"}: this shell runs 1 server, numbered 1\n`);
   switch (cmd) {
     case "advance": {
@@ -138,8 +142,9 @@ export function simulatorCommand(sim: StandaloneSim, args: readonly string[]): s
       return `${cmd}: this shell runs one standalone server; start it with --servers 3 for an ensemble\n`;
     case "4lw": {
       if (server() !== null) return server() as string;
-      if (a2 === undefined) return `usage: 4lw 1 WORD (${WORDS})\n`;
-      const answer = sim.fourLetterWord(a2);
+      const word = wordOf(args);
+      if (word === undefined) return `usage: 4lw 1 WORD (${WORDS})\n`;
+      const answer = sim.fourLetterWord(word);
       if (answer === null) return "server 1 is down: connection refused\n";
       return answer.endsWith("\n") ? answer : `${answer}\n`;
     }

@@ -71,6 +71,13 @@ describe("zksim shell --servers 1 replays the recorded zkCli sessions", () => {
 });
 
 describe("zksim shell simulator commands", () => {
+  it("hands 4lw the rest of the line, so stmk takes its mask; a bare 4lw lists every word", async () => {
+    const run = await runShell([], "4lw 1 stmk 250\n4lw 1 gtmk\n4lw 1 stmk 0x10\n4lw 1 gtmk\n4lw 1\nquit\n");
+    const lines = run.out.split("\n");
+    expect(lines.slice(0, 4)).toEqual(["250", "250", "16", "16"]);
+    expect(run.out).toContain("usage: 4lw 1 WORD (ruok, srvr, stat, conf, envi, isro, mntr, cons, wchs, wchc, wchp, dirs, dump, gtmk, stmk, crst, srst, hash)");
+  });
+
   it("answers srvr in the real standalone format", async () => {
     const run = await runShell([], "create /a x\n4lw 1 srvr\nquit\n");
     const from = run.out.indexOf("Zookeeper version:");

@@ -134,28 +134,9 @@ export class StoreClient extends GatedClient implements ZkClientApi {
   private write(req: WriteRequest): WriteOutcome {
     const sessionId = this.sessionId;
     if (sessionId === null) throw new Error("write without a session");
-    const before = this.aclsOfDeleted(req, sessionId);
     const outcome = this.store.write(req, { sessionId, timeMs: this.opts.clockMs(), authIds: authInfoOrder(this.authIds), checkAcl: this.acl });
-    this.deliver(outcome.triggers, before);
+    this.deliver(outcome.triggers);
     return outcome;
-  }
-
-  /** ACLs of the nodes a write may delete, for the notification READ check after they are gone. */
-  private aclsOfDeleted(req: WriteRequest, sessionId: bigint): Map<string, readonly Acl[]> {
-    const paths =
-      req.type === "delete"
-        ? [req.path]
-        : req.type === "multi"
-          ? req.ops.map((o) => o.path)
-          : req.type === "closeSession"
-            ? this.store.tree.ephemeralsOf(sessionId)
-            : [];
-    const out = new Map<string, readonly Acl[]>();
-    for (const p of paths) {
-      const n = this.store.tree.node(p);
-      if (n !== undefined) out.set(p, n.acl);
-    }
-    return out;
   }
 
   /**
@@ -163,17 +144,18 @@ export class StoreClient extends GatedClient implements ZkClientApi {
    * session through the data manager is not sent again through the child manager (the `supress`
    * argument of WatchManager.triggerWatch). Debian's 3.8.0 carries the CVE-2024-23944 fix: a
    * notification about a node the session may not READ (the parent for NodeChildrenChanged, which is
-   * the trigger's own path) is dropped silently, the one-shot watch still consumed.
+   * the trigger's own path) is dropped silently, the one-shot watch still consumed. The ACL judged is
+   * the one the trigger carries: the node's at that point of the txn (inside a multi, later ops may
+   * change or delete it).
    */
-  private deliver(triggers: readonly WatchTrigger[], deletedAcls: ReadonlyMap<string, readonly Acl[]>): void {
+  private deliver(triggers: readonly WatchTrigger[]): void {
     const viaData = new Set<string>();
     for (const t of triggers) {
       const fired = (t.manager === "data" ? this.serverData : this.serverChild).trigger(t.path, t.event);
       if (!fired) continue;
       if (t.manager === "data" && t.event === "NodeDeleted") viaData.add(t.path);
       else if (t.manager === "child" && t.event === "NodeDeleted" && viaData.has(t.path)) continue;
-      const acl = this.store.tree.node(t.path)?.acl ?? deletedAcls.get(t.path) ?? [];
-      if (!this.acl(acl, PERM.READ, t.path)) continue;
+      if (!this.acl(t.acl, PERM.READ, t.path)) continue;
       if (this.watches.materialize(t.event, t.path)) this.watcher({ state: "SyncConnected", type: t.event, path: t.path });
     }
   }
