@@ -51,7 +51,7 @@ export async function runCommand(io: Io, registry: ProtocolRegistry, scenarioArg
     ...(report && { atEnd: report.collector.atEnd }),
   });
   if (report) finishReport(report, r, "run");
-  if (flags.reproOut) writeRepro(flags.reproOut, makeRepro(r, flags.reproOut, "zksim run", { buggify: false, stopOnViolation }));
+  if (flags.reproOut) writeRepro(flags.reproOut, makeRepro(r, flags.reproOut, "zksim run", { stopOnViolation }));
   if (flags.json) {
     io.out(
       `${JSON.stringify({

@@ -121,9 +121,11 @@ export class SeedRunner {
       nemesis: settings,
       faults: [...((s.document["faults"] as unknown[] | undefined) ?? []), ...plan.entries],
     };
+    const opts = { seed, faults, stopOnViolation: true, nemesis: settings, buggify: plan.settings.buggify } as const;
     let r: ReturnType<typeof runScenario>;
     try {
-      r = runScenario(s, { seed, faults, stopOnViolation: true, nemesis: settings });
+      // Checkers are observers: a seed that passes needs no trace line, so none is built or hashed.
+      r = runScenario(s, { ...opts, hash: false });
     } catch (e) {
       // An assertion fired: the fuzzer found a bug in zksim itself. `zksim run FILE` re-runs it.
       if (!(e instanceof Error)) throw e;
@@ -137,17 +139,28 @@ export class SeedRunner {
       report({ kind: "pass", seed, settings, events: r.summary.events });
       return;
     }
-    // Run again through the loader, as `zksim replay` will run it: it must give the very same trace.
+    // The failing run once more, hashed; then through the loader, as `zksim replay` will run it:
+    // that must give the very same trace.
+    const hashed = runScenario(s, opts);
+    assert(hashed.summary.events === r.summary.events, `fuzz seed ${seed}: a hashed run of the seed differs from the first`);
     const loaded = await loadScenarioDocument({ yaml: YamlSource.parse(s.file, JSON.stringify(doc)), base: [], dir: dirname(resolve(s.file)) }, doc, this.registry);
     const path = reproPath(this.settings.outDir, s.name, seed);
     // That run also writes the failure's report (only failures pay for one).
     const reportDir = reportDirOf(path);
     const tracePath = prepareReportDir(reportDir);
     const collector = ReportCollector.forScenario(loaded);
-    const again = runScenario(loaded, { seed, stopOnViolation: true, lineDigests: true, sink: { kind: "file", path: tracePath }, observer: collector.onEvent, atEnd: collector.atEnd });
-    assert(again.summary.sha256 === r.summary.sha256, `fuzz seed ${seed}: the repro's scenario document does not replay its run`);
+    const again = runScenario(loaded, {
+      seed,
+      buggify: plan.settings.buggify,
+      stopOnViolation: true,
+      lineDigests: true,
+      sink: { kind: "file", path: tracePath },
+      observer: collector.onEvent,
+      atEnd: collector.atEnd,
+    });
+    assert(again.summary.sha256 === hashed.summary.sha256, `fuzz seed ${seed}: the repro's scenario document does not replay its run`);
     writeRunReport(reportDir, tracePath, collector, again, { source: "fuzz" });
-    const repro = makeRepro(again, path, "zksim fuzz", { buggify: false, stopOnViolation: true });
+    const repro = makeRepro(again, path, "zksim fuzz", { stopOnViolation: true });
     report({ kind: "fail", seed, settings, events: r.summary.events, failure, path, repro });
     if (!this.settings.shrink) return;
     const out = shrunkPath(path);

@@ -20,6 +20,20 @@ export type FaultEntryInput = z.input<typeof faultEntrySchema>;
 /** The name of the random stream the nemesis draws from: other streams never shift its draws. */
 export const NEMESIS_STREAM = "nemesis";
 
+/**
+ * Whether a seed runs with BUGGIFY (`ctx.buggify` fault points inside the protocol's code) comes
+ * from a stream of its own, so it shifts no draw of the seed's fault settings or schedule. As
+ * FoundationDB does, most runs have it and some do not, so the fault points never hide a path
+ * the plain protocol takes.
+ */
+export const BUGGIFY_SWITCH_STREAM = "buggify-switch";
+export const BUGGIFY_ON: Ratio = ratio(3, 4);
+
+/** The seed's BUGGIFY switch (see BUGGIFY_SWITCH_STREAM). */
+export function drawBuggify(seed: number): boolean {
+  return new Stream(seed, BUGGIFY_SWITCH_STREAM).chance(BUGGIFY_ON);
+}
+
 export interface NemesisOptions {
   /** The nodes the nemesis crashes, pauses, skews and partitions (the scenario's order). */
   readonly nodes: readonly NodeId[];
@@ -54,6 +68,8 @@ export interface NemesisSettings {
   readonly outageUsMax: number;
   readonly clockSkewUsMax: number;
   readonly slowDiskUsMax: number;
+  /** The run's `ctx.buggify` points are live (drawn by `drawBuggify`, not from the nemesis stream). */
+  readonly buggify: boolean;
 }
 
 export interface NemesisPlan {
@@ -65,7 +81,7 @@ const ODDS_DEN = 16;
 const MS = 1_000;
 
 /** Draws the settings: each fault kind gets its own odds, some runs none of a kind at all. */
-export function drawSettings(r: Stream): NemesisSettings {
+export function drawSettings(r: Stream, buggify: boolean): NemesisSettings {
   const odds = (maxNum: number): Ratio => ratio(r.between(0, maxNum), ODDS_DEN);
   const stepUsMin = r.between(1, 20) * MS;
   const s: NemesisSettings = {
@@ -80,6 +96,7 @@ export function drawSettings(r: Stream): NemesisSettings {
     outageUsMax: r.between(50, 1_500) * MS,
     clockSkewUsMax: r.between(1, 500) * MS,
     slowDiskUsMax: r.between(1, 50) * MS,
+    buggify,
   };
   assert(s.stepUsMax > s.stepUsMin && s.stepUsMin > 0, "nemesis steps move time forward");
   return s;
@@ -100,15 +117,16 @@ export function formatSettings(s: NemesisSettings): string {
     `outage_us_max=${s.outageUsMax}`,
     `skew_us_max=${s.clockSkewUsMax}`,
     `slow_disk_us_max=${s.slowDiskUsMax}`,
+    `buggify=${s.buggify ? "on" : "off"}`,
   ].join(" ");
 }
 
-/** Settings, then the schedule, all from the seed's `nemesis` stream. */
+/** Settings, then the schedule, all from the seed's `nemesis` stream (the BUGGIFY switch from its own). */
 export function planFaults(seed: number, opts: NemesisOptions): NemesisPlan {
   assert(opts.nodes.length >= 2, "the nemesis needs at least two nodes");
   assert(Number.isSafeInteger(opts.faultWindowUs) && opts.faultWindowUs >= 0, "the fault window is a non-negative integer");
   const r = new Stream(seed, NEMESIS_STREAM);
-  const settings = drawSettings(r);
+  const settings = drawSettings(r, drawBuggify(seed));
   return { settings, entries: drawSchedule(r, settings, opts) };
 }
 

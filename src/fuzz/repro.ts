@@ -74,7 +74,7 @@ export function makeRepro(
   r: ScenarioRunResult,
   reproPath: string,
   made: string,
-  opts: { buggify: boolean; stopOnViolation: boolean },
+  opts: { stopOnViolation: boolean },
 ): ReproFile {
   const digests = r.lineDigests !== null && r.lineDigests.length <= MAX_DIGESTS ? encodeDigests(r.lineDigests) : null;
   return {
@@ -84,7 +84,7 @@ export function makeRepro(
     scenarioFile: r.scenario.file,
     scenario: portableDocument(r, reproPath),
     seed: r.seed,
-    buggify: opts.buggify,
+    buggify: r.buggify,
     stopOnViolation: opts.stopOnViolation,
     expected: {
       traceSha256: r.summary.sha256 ?? "",

@@ -3,7 +3,8 @@
  * repro always shrinks to the same bytes) and keeping the same failure: the same first invariant
  * violated, or, for a failure without violations, the same expectations failed.
  *
- * Steps, each kept only if the run still fails the same way: cut `run.until` to just past the
+ * Steps, each kept only if the run still fails the same way: switch the BUGGIFY fault points off
+ * (one cause of the failure fewer to read), cut `run.until` to just past the
  * failure, drop faults that never fire, drop chunks of fault entries (halves, quarters, ... single
  * entries), shorten pauses and bring restarts, heals and resumes earlier, run fewer transactions
  * (`params.transactions.count`, for the protocols that have it), and cut `run.until` again.
@@ -30,6 +31,8 @@ export interface ShrinkSizes {
   readonly untilUs: number;
   readonly transactions: number | null;
   readonly events: number;
+  /** Whether the `ctx.buggify` fault points are live. */
+  readonly buggify: boolean;
 }
 
 export interface ShrinkResult {
@@ -52,11 +55,13 @@ export function failureOf(r: ScenarioRunResult): string | null {
     .join(" | ")}`;
 }
 
-/** One line: `faults=12->2 until_ms=4000->1311 transactions=10->3 events=1840->402`. */
+/** One line: `faults=12->2 until_ms=4000->1311 transactions=10->3 events=1840->402 buggify=on->off`. */
 export function formatSizes(before: ShrinkSizes, after: ShrinkSizes): string {
   const tx = before.transactions === null ? "" : ` transactions=${before.transactions}->${after.transactions}`;
   const ms = (us: number): number => Math.ceil(us / 1_000);
-  return `faults=${before.faults}->${after.faults} until_ms=${ms(before.untilUs)}->${ms(after.untilUs)}${tx} events=${before.events}->${after.events}`;
+  const onOff = (b: boolean): string => (b ? "on" : "off");
+  const buggify = before.buggify ? ` buggify=${onOff(before.buggify)}->${onOff(after.buggify)}` : "";
+  return `faults=${before.faults}->${after.faults} until_ms=${ms(before.untilUs)}->${ms(after.untilUs)}${tx} events=${before.events}->${after.events}${buggify}`;
 }
 
 /**
@@ -73,6 +78,7 @@ export async function shrinkRepro(
   const runsMax = opts.runsMax ?? SHRINK_RUNS_MAX;
   const dir = dirname(resolve(reproPath));
   let runs = 0;
+  let buggify = original.buggify;
 
   const load = async (doc: Doc): Promise<Scenario | null> => {
     try {
@@ -85,7 +91,7 @@ export async function shrinkRepro(
   };
   const run = (s: Scenario, lineDigests = false): ScenarioRunResult => {
     runs++;
-    return runScenario(s, { seed: original.seed, buggify: original.buggify, stopOnViolation: original.stopOnViolation, lineDigests });
+    return runScenario(s, { seed: original.seed, buggify, stopOnViolation: original.stopOnViolation, lineDigests });
   };
 
   const start = await load(original.scenario);
@@ -109,6 +115,10 @@ export async function shrinkRepro(
     return true;
   };
 
+  if (buggify) {
+    buggify = false;
+    if (!(await tryDoc(withBuggifyOff(doc)))) buggify = true;
+  }
   await shrinkUntil(doc, () => last, tryDoc, () => doc);
   await tryDoc(withFaults(doc, entriesOf(doc).filter((e) => atUs(e) === null || (atUs(e) as number) <= untilOf(doc))));
   await dropChunks(() => doc, tryDoc);
@@ -121,12 +131,18 @@ export async function shrinkRepro(
   assert(final !== null, "the shrunk scenario loaded while shrinking");
   const r = run(final, true);
   assert(failureOf(r) === failure, "the shrunk scenario fails as it did while shrinking");
-  const repro: ReproFile = { ...makeRepro(r, outPath, "zksim shrink", { buggify: original.buggify, stopOnViolation: original.stopOnViolation }), scenarioFile: original.scenarioFile };
+  const repro: ReproFile = { ...makeRepro(r, outPath, "zksim shrink", { stopOnViolation: original.stopOnViolation }), scenarioFile: original.scenarioFile };
   return { repro, before, after: sizesOf(doc, r), failure, runs };
 }
 
 function sizesOf(doc: Doc, r: ScenarioRunResult): ShrinkSizes {
-  return { faults: entriesOf(doc).length, untilUs: untilOf(doc), transactions: transactionsOf(doc), events: r.summary.events };
+  return { faults: entriesOf(doc).length, untilUs: untilOf(doc), transactions: transactionsOf(doc), events: r.summary.events, buggify: r.buggify };
+}
+
+/** The fault settings line says what the run does: with the fault points off it says `buggify=off`. */
+function withBuggifyOff(doc: Doc): Doc {
+  const nemesis = doc["nemesis"];
+  return typeof nemesis === "string" ? { ...doc, nemesis: nemesis.replace(/(^| )buggify=on( |$)/, "$1buggify=off$2") } : doc;
 }
 
 function entriesOf(doc: Doc): Entry[] {

@@ -9,7 +9,7 @@ import type { Checker } from "../check/checker.js";
 import type { NetworkConfig } from "../sim/network.js";
 import type { Message, NodeFactory, NodeId } from "../sim/node.js";
 import type { Stream } from "../sim/random.js";
-import type { TraceEvent, TraceValue } from "../sim/trace.js";
+import type { TraceEvent, TraceFields, TraceValue } from "../sim/trace.js";
 import type { World } from "../sim/world.js";
 
 export interface NodeSpec {
@@ -56,6 +56,11 @@ export interface ProtocolPlugin<P = unknown> {
   /** The workload the params describe, drawn from the `workload` stream. */
   inputs(params: P, random: Stream): readonly ScheduledInput[];
   checkers(params: P): readonly Checker[];
+  /**
+   * Facts of the setup that the checkers need and no later event states (the ZooKeeper ensemble's
+   * shape and limits): traced right after the `scenario` event, so `zksim check` reads them back.
+   */
+  startFacts?(params: P): readonly TraceFields[];
   metrics?(params: P): MetricCollector;
   /** Network settings this protocol assumes; the scenario's `network:` overrides them. */
   readonly network?: Partial<NetworkConfig>;

@@ -19,9 +19,18 @@ export interface ScenarioRunOptions {
   readonly lineDigests?: boolean;
   /** Check every trace event deeply (integers only) and every hand-built line against the canonical one. */
   readonly strictTrace?: boolean;
+  /**
+   * Keep the trace's SHA-256 (default true). Off with no sink builds no trace line at all (checkers
+   * and observers still see every event): the fuzzer's first run of each seed.
+   */
+  readonly hash?: boolean;
   /** Replaces the scenario's fault list (repro files and the shrinker use this). */
   readonly faults?: readonly Fault[];
   readonly stopOnViolation?: boolean;
+  /**
+   * Turns on the `ctx.buggify` fault points. Unset: on when the run's fault settings say
+   * `buggify=on` (a fuzz seed's scenario document, run again with `zksim run`), else off.
+   */
   readonly buggify?: boolean;
   /** The fault settings the fuzzer drew for this seed (overrides the scenario's `nemesis:`). */
   readonly nemesis?: string;
@@ -36,6 +45,8 @@ export interface ScenarioRunOptions {
 export interface ScenarioRunResult {
   readonly scenario: Scenario;
   readonly seed: number;
+  /** Whether the `ctx.buggify` points were live (a repro must say so to replay). */
+  readonly buggify: boolean;
   readonly summary: RunSummary;
   readonly violations: readonly Violation[];
   readonly expectations: readonly ExpectationResult[];
@@ -48,13 +59,15 @@ export interface ScenarioRunResult {
 export function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): ScenarioRunResult {
   const seed = opts.seed ?? s.seed;
   const sink = opts.sink ?? { kind: "none" };
+  const nemesis = opts.nemesis ?? s.nemesis;
+  const buggify = opts.buggify ?? (nemesis !== null && /(^| )buggify=on( |$)/.test(nemesis));
   const world = new World({
     seed,
     network: s.network,
     disk: s.disk,
-    trace: { sink, lineDigests: opts.lineDigests ?? false, strict: opts.strictTrace ?? false },
+    trace: { sink, lineDigests: opts.lineDigests ?? false, strict: opts.strictTrace ?? false, hash: opts.hash ?? true },
     limits: { maxEvents: s.run.maxEvents },
-    buggify: opts.buggify ?? false,
+    buggify,
   });
   const checkers = [...s.plugin.checkers(s.params), ...(opts.checkers ?? [])];
   const metrics = s.plugin.metrics?.(s.params);
@@ -78,7 +91,7 @@ export function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): Scenari
   });
 
   world.trace({ type: "scenario", name: s.name, protocol: s.plugin.name, seed, nodes: s.nodes.map((n) => n.id) });
-  const nemesis = opts.nemesis ?? s.nemesis;
+  for (const fact of s.plugin.startFacts?.(s.params) ?? []) world.trace(fact);
   if (nemesis !== null) world.trace({ type: "nemesis", settings: nemesis });
   for (const n of s.nodes) world.addNode(n.id, n.factory);
   for (const inp of [...s.inputs, ...s.plugin.inputs(s.params, new Stream(seed, "workload"))]) {
@@ -100,6 +113,7 @@ export function runScenario(s: Scenario, opts: ScenarioRunOptions = {}): Scenari
   return {
     scenario: s,
     seed,
+    buggify,
     summary,
     violations,
     expectations,

@@ -1,6 +1,7 @@
 // The nemesis: a schedule is a function of the seed, always ends healed, and is valid scenario input.
 import { describe, expect, it } from "vitest";
-import { endsHealed, formatSettings, planFaults, toFaults } from "../../src/fuzz/nemesis.js";
+import { drawBuggify, drawSettings, endsHealed, formatSettings, NEMESIS_STREAM, planFaults, toFaults } from "../../src/fuzz/nemesis.js";
+import { Stream } from "../../src/sim/random.js";
 import { faultEntrySchema } from "../../src/scenario/faults.js";
 
 const NODES = ["coord", "p1", "p2", "p3"];
@@ -58,6 +59,21 @@ describe("nemesis", () => {
     const line = formatSettings(planFaults(7, { nodes: NODES, faultWindowUs: WINDOW_US }).settings);
     expect(line).toMatch(/^crash=\d+\/16 partition=\d+\/16 pause=\d+\/16 clock=\d+\/16 slow_disk=\d+\/16 disk_fault=\d\/4 step_us=\d+\.\.\d+ /);
     expect(line).not.toMatch(/\d\.\d/);
+    expect(line).toMatch(/ buggify=(on|off)$/);
+  });
+
+  it("switches BUGGIFY on for about three seeds in four, from a stream of its own", () => {
+    const seeds = [...Array(400).keys()];
+    const on = seeds.filter((seed) => planFaults(seed, { nodes: NODES, faultWindowUs: WINDOW_US }).settings.buggify);
+    expect(on.length).toBeGreaterThan(260);
+    expect(on.length).toBeLessThan(340);
+    expect(seeds.filter(drawBuggify)).toEqual(on);
+    // The switch is no draw of the nemesis stream, so it shifts none of the settings or faults drawn there.
+    for (const seed of [0, 1, 2, 3]) {
+      const plan = planFaults(seed, { nodes: NODES, faultWindowUs: WINDOW_US });
+      expect({ ...plan.settings, buggify: false }).toEqual(drawSettings(new Stream(seed, NEMESIS_STREAM), false));
+      expect(formatSettings(plan.settings).endsWith(` buggify=${plan.settings.buggify ? "on" : "off"}`)).toBe(true);
+    }
   });
 
   it("puts the faults after the window's end nowhere: an empty window is only the heal", () => {

@@ -1,15 +1,17 @@
 // Shrinking: a 3PC failure found by the fuzzer gets smaller, still fails the same way, and the
-// result is the same bytes every time.
+// result is the same bytes every time; BUGGIFY goes off when the failure does not need it.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { SeedRunner, campaignSeeds, parseShard, reproPath, type FuzzSettings } from "../../src/fuzz/campaign.js";
 import type { SeedOutcome } from "../../src/fuzz/pool.js";
-import type { ReproFile } from "../../src/fuzz/repro.js";
-import { shrinkRepro } from "../../src/fuzz/shrink.js";
+import { makeRepro, type ReproFile } from "../../src/fuzz/repro.js";
+import { formatSizes, shrinkRepro } from "../../src/fuzz/shrink.js";
 import { builtinRegistry } from "../../src/scenario/builtins.js";
-import { loadScenarioFile } from "../../src/scenario/load.js";
+import { loadScenarioDocument, loadScenarioFile } from "../../src/scenario/load.js";
+import { runScenario } from "../../src/scenario/run.js";
+import { YamlSource } from "../../src/scenario/yaml-source.js";
 
 const ROOT = join(import.meta.dirname, "../..");
 const SCENARIO = join(ROOT, "scenarios/fuzz/3pc-fuzz.yaml");
@@ -40,6 +42,26 @@ describe("shrink", () => {
     expect(a.after.untilUs).toBeLessThan(a.before.untilUs);
     expect(a.repro.expected.violations.map((v) => v.invariant)).toEqual(["atomicity"]);
     expect(JSON.stringify(b.repro)).toBe(JSON.stringify(a.repro));
+  });
+
+  it("switches BUGGIFY off when the failure does not need it, and says so", async () => {
+    // The out-of-order-commit mutation's story, expected to pass: it fails with total-order, BUGGIFY or not.
+    const registry = builtinRegistry();
+    const file = join(ROOT, "scenarios/mutations/out-of-order-commit.yaml");
+    const story = await loadScenarioFile(file, registry);
+    const doc = { ...story.document, nemesis: "crash=0/16 buggify=on", expect: { violations: [] } };
+    const s = await loadScenarioDocument({ yaml: YamlSource.parse(file, JSON.stringify(doc)), base: [], dir: dirname(file) }, doc, registry);
+    const out = mkdtempSync(join(tmpdir(), "zksim-shrink-"));
+    const path = join(out, "ooo.json");
+    let fired = 0;
+    const r = runScenario(s, { seed: 2, stopOnViolation: true, lineDigests: true, observer: (e) => void (e.type === "buggify" && fired++) });
+    expect(r.buggify).toBe(true);
+    expect(fired).toBeGreaterThan(0);
+    const shrunk = await shrinkRepro(makeRepro(r, path, "test", { stopOnViolation: true }), path, join(out, "ooo.shrunk.json"), registry);
+    expect(shrunk.failure).toBe("violation:total-order");
+    expect([shrunk.before.buggify, shrunk.after.buggify, shrunk.repro.buggify]).toEqual([true, false, false]);
+    expect(shrunk.repro.scenario["nemesis"]).toBe("crash=0/16 buggify=off");
+    expect(formatSizes(shrunk.before, shrunk.after)).toMatch(/ buggify=on->off$/);
   });
 
   it("refuses a repro that passes", async () => {

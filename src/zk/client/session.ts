@@ -5,6 +5,7 @@ import { ERR } from "../errors.js";
 import type { ZkMessage } from "../server/messages.js";
 import { hex } from "../server/wire.js";
 import type { WatchEventType } from "../watch-trigger.js";
+import { CLIENT_BUGGIFY } from "./buggify-points.js";
 import { HostProvider, SPIN_DELAY_MS } from "./host-provider.js";
 
 /** The session events (`Watcher.Event.EventType.None`) the network half raises. */
@@ -40,6 +41,8 @@ const T_READ_TIMEOUT = "read-timeout";
 const T_PING = "ping";
 const T_REFUSED = "refused";
 const T_LATER = "later";
+/** BUGGIFY `zk.client.drop-after-write`: the connection breaks once the write has gone out. */
+const T_DROP = "drop";
 
 /**
  * The network half of the ZooKeeper client (`ClientCnxn` with `StaticHostProvider`), embedded in a
@@ -153,6 +156,7 @@ export class ClientSession {
     this.established = false;
     this.firstConnect = true;
     this.requestedMs = sessionTimeoutMs;
+    if (ctx.buggify(CLIENT_BUGGIFY.shortSessionTimeout)) this.requestedMs = Math.max(1, Math.floor(sessionTimeoutMs / 4));
     this.negotiatedMs = 0;
     this.seenZxid = 0n;
     this.lastEvent = "Disconnected";
@@ -178,7 +182,7 @@ export class ClientSession {
     if (this.attempting || this.phase === "connected") this.trace(ctx, "zk-client-dropped", { reason: "closed-by-client" });
     this.dropLink(ctx);
     this.phase = "closed";
-    for (const t of [T_CONNECT, T_CONNECT_TIMEOUT, T_READ_TIMEOUT, T_PING, T_REFUSED]) ctx.cancelTimer(this.prefix + t);
+    for (const t of [T_CONNECT, T_CONNECT_TIMEOUT, T_READ_TIMEOUT, T_PING, T_REFUSED, T_DROP]) ctx.cancelTimer(this.prefix + t);
     this.failAll(ctx, err);
   }
 
@@ -213,6 +217,7 @@ export class ClientSession {
     assert(this.target !== null, "a connected session has a server");
     this.pending.set(o.xid, o.onReply);
     this.sendToServer(ctx, { type: "Request", xid: o.xid, body: o.body });
+    if (isWrite(o.body) && ctx.buggify(CLIENT_BUGGIFY.dropAfterWrite)) ctx.setTimer(this.prefix + T_DROP, 0);
   }
 
   private sendToServer(ctx: NodeContext<ZkMessage>, msg: ZkMessage): void {
@@ -240,7 +245,13 @@ export class ClientSession {
 
   private nextAttempt(ctx: NodeContext<ZkMessage>): void {
     assert(this.hosts !== null, "attempts need a host list");
-    const { host, spin } = this.hosts.next();
+    let { host, spin } = this.hosts.next();
+    if (!this.firstConnect && this.hosts.size > 1 && ctx.buggify(CLIENT_BUGGIFY.reconnectElsewhere)) {
+      // This server is passed over, as one whose connection failed at once would be.
+      const after = this.hosts.next();
+      host = after.host;
+      spin ||= after.spin;
+    }
     const delayMs = (spin ? SPIN_DELAY_MS : 0) + (this.firstConnect ? 0 : ctx.random.below(1000));
     this.nextHost = host;
     if (delayMs === 0) this.startAttempt(ctx);
@@ -287,7 +298,7 @@ export class ClientSession {
     this.trace(ctx, "zk-client-dropped", { reason });
     this.dropLink(ctx);
     this.phase = "connecting";
-    for (const t of [T_CONNECT_TIMEOUT, T_READ_TIMEOUT, T_PING, T_REFUSED]) ctx.cancelTimer(this.prefix + t);
+    for (const t of [T_CONNECT_TIMEOUT, T_READ_TIMEOUT, T_PING, T_REFUSED, T_DROP]) ctx.cancelTimer(this.prefix + t);
     const gen = this.generation;
     this.failAll(ctx, ERR.ConnectionLoss);
     if (gen !== this.generation) return;
@@ -376,7 +387,7 @@ export class ClientSession {
     this.dropLink(ctx);
     this.phase = "closed";
     this.generation++;
-    for (const t of [T_CONNECT, T_CONNECT_TIMEOUT, T_READ_TIMEOUT, T_PING, T_REFUSED]) ctx.cancelTimer(this.prefix + t);
+    for (const t of [T_CONNECT, T_CONNECT_TIMEOUT, T_READ_TIMEOUT, T_PING, T_REFUSED, T_DROP]) ctx.cancelTimer(this.prefix + t);
     const waiting = { pending: this.pending, outgoing: this.outgoing };
     this.pending = new Map();
     this.outgoing = [];
@@ -431,6 +442,9 @@ export class ClientSession {
       case T_REFUSED:
         if (this.phase === "connecting" && this.attempting && this.target === null) this.lose(ctx, "refused");
         return true;
+      case T_DROP:
+        if (this.phase === "connected") this.lose(ctx, "closed");
+        return true;
       case T_LATER: {
         const due = this.later;
         this.later = [];
@@ -445,4 +459,9 @@ export class ClientSession {
   private trace(ctx: NodeContext<ZkMessage>, type: "zk-client-connecting" | "zk-client-dropped", fields: Record<string, string>): void {
     ctx.trace({ type, server: this.target, session: this.id, ...fields });
   }
+}
+
+/** A wire-encoded request that changes the tree (`{ op: "write", req }`). */
+function isWrite(body: TraceValue): boolean {
+  return typeof body === "object" && body !== null && !Array.isArray(body) && (body as { readonly op?: TraceValue }).op === "write";
 }

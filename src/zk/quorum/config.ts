@@ -28,8 +28,10 @@ export type QuorumConfig = {
  * Deliberate protocol bugs, for showing that the checkers catch them (never on by default):
  * - `commit-without-quorum`: the leader commits a proposal on its own ack;
  * - `skip-trunc`: the leader sends a DIFF where it should send TRUNC;
- * - `out-of-order-commit`: the leader commits whichever proposal has a quorum, not strictly in
- *   zxid order, and learners apply a COMMIT wherever its txn sits in their queue;
+ * - `out-of-order-commit`: txns ready together are delivered newest-first: a learner applies the
+ *   txns its sync committed in reverse at UPTODATE, the leader sends the COMMITs of a batch of
+ *   quorum-acked proposals in reverse, and learners apply a COMMIT wherever its txn sits in their
+ *   queue (the datatree takes txns out of zxid order);
  * - `follower-expires-sessions`: learners expire sessions too (only the leader may);
  * - `no-step-down`: a leader that lost its quorum keeps leading (and serving reads).
  */

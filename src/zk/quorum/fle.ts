@@ -14,6 +14,7 @@
 import { assert, assertNever } from "../../sim/assert.js";
 import type { ConnectionChange, Message, NodeContext, NodeId } from "../../sim/node.js";
 import { longHex } from "../java-int.js";
+import { QUORUM_BUGGIFY } from "./buggify-points.js";
 import { ElectionCnx } from "./fle-cnx.js";
 import type { ElectionInput, FleConfig, ServingVote } from "./fle-config.js";
 import {
@@ -51,6 +52,8 @@ interface Round {
   notTimeoutMs: number;
   /** In the inner loop that waits `finalizeWait` for a better vote before deciding. */
   finalizing: boolean;
+  /** BUGGIFY `fle.extra-notification` fired this round (once at most: with many voters, duplicates would breed). */
+  extraSent: boolean;
 }
 
 /** `Vote(myid, getLastLoggedZxid(), getCurrentEpoch())`, what `QuorumPeer.startLeaderElection` serves first. */
@@ -149,7 +152,7 @@ export class FastLeaderElection {
     this.current ??= startVote(this.myId, me);
     this.clock++;
     this.proposal = this.initialVote(me);
-    this.round = { me, recvset: new Map(), outofelection: new Map(), notTimeoutMs: this.minIntervalMs, finalizing: false };
+    this.round = { me, recvset: new Map(), outofelection: new Map(), notTimeoutMs: this.minIntervalMs, finalizing: false, extraSent: false };
     this.traceRound(ctx, "start");
     this.sendNotifications(ctx);
     ctx.setTimer(POLL_TIMER, this.round.notTimeoutMs * MS);
@@ -306,12 +309,18 @@ export class FastLeaderElection {
       this.sendNotifications(ctx);
     }
     r.recvset.set(n.sid, { id: n.leader, zxid: n.zxid, electionEpoch: n.electionEpoch, peerEpoch: n.peerEpoch, state: "LOOKING", version: 0 });
+    // A vote sent twice (as `lastMessageSent` is on a new connection) changes no outcome.
+    if (!r.extraSent && ctx.buggify(QUORUM_BUGGIFY.fleExtraNotification)) {
+      r.extraSent = true;
+      this.sendNotifications(ctx);
+    }
     const mine: Vote = { ...this.proposalVote(), state: "LOOKING", version: 0 };
     if (hasQuorum(r.recvset, mine, this.voterSet)) {
       // A quorum agrees with me: decide unless a better vote shows up within finalizeWait.
       r.finalizing = true;
       ctx.cancelTimer(POLL_TIMER);
-      ctx.setTimer(FINALIZE_TIMER, this.finalizeWaitUs);
+      // An election thread that polls late waits longer; a better vote still cuts the wait.
+      ctx.setTimer(FINALIZE_TIMER, ctx.buggify(QUORUM_BUGGIFY.fleFinalizeLate) ? 2 * this.finalizeWaitUs : this.finalizeWaitUs);
     }
   }
 

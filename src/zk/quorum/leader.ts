@@ -11,6 +11,7 @@ import { fromWire, hex } from "../server/wire.js";
 import type { LoggedTxn } from "../server/zkdb.js";
 import type { Txn, TxnHeader } from "../txn.js";
 import { prepare, type WriteRequest } from "../validate.js";
+import { lateByUs, QUORUM_BUGGIFY } from "./buggify-points.js";
 import { isQuorum, sidOfNode } from "./config.js";
 import { ZAB_CHANNEL, type PeerCtx, type PeerHost } from "./host.js";
 import type { ZabPacket } from "./packets.js";
@@ -30,6 +31,8 @@ type Handler = {
   /** Proposals sent and not acked: zxid -> virtual time sent (`SyncLimitCheck`). */
   readonly unacked: Map<bigint, number>;
   forwarding: boolean;
+  /** The last half-tick PING was skipped (BUGGIFY `zab.leader.ping-late`): the next one goes out. */
+  pingSkipped: boolean;
 };
 
 type Proposal = {
@@ -48,6 +51,8 @@ const txnPath = (t: Txn): string | null => ("path" in t ? t.path : null);
 
 const TICK = "zab-tick";
 const INIT = "zab-init";
+/** BUGGIFY `zab.leader.commit-delay`: quorum-acked proposals wait for this timer to be committed. */
+const COMMIT_DELAY = "zab-commit-delay";
 
 /**
  * `Leader.lead` and its `LearnerHandler`s, as one state machine: discovery (a new epoch from a
@@ -114,6 +119,7 @@ export class Leader implements WritePath {
         deadline: initial,
         unacked: new Map(),
         forwarding: false,
+        pingSkipped: false,
       });
       return;
     }
@@ -242,7 +248,11 @@ export class Leader implements WritePath {
       }
     };
     let mode: "DIFF" | "TRUNC" | "TRUNC+DIFF" | "SNAP";
-    if (peerZxid === last) {
+    if (ctx.buggify(QUORUM_BUGGIFY.leaderForceSnap)) {
+      // `forceSnapSync`: a SNAP is a valid sync whatever the learner holds (it truncates its log to the snapshot).
+      mode = "SNAP";
+      this.sendSnap(ctx, h);
+    } else if (peerZxid === last) {
       mode = "DIFF";
       this.send(ctx, h, { type: "DIFF", zxid: hex(last) });
     } else if (peerZxid > max && counterOf(peerZxid) !== 0 && this.peer.cfg.mutations.includes("skip-trunc")) {
@@ -408,32 +418,64 @@ export class Leader implements WritePath {
     if (p === undefined) return;
     ctx.trace({ type: "zab-ack", from: sid, zxid: hex(zxid) });
     if (this.peer.isVoter(sid)) p.acks.add(sid);
-    const m = this.peer.cfg.mutations;
-    const enough = (acks: ReadonlySet<number>): boolean => (m.includes("commit-without-quorum") ? acks.size > 0 : isQuorum(this.peer.cfg, acks));
-    if (m.includes("out-of-order-commit")) {
-      if (enough(p.acks)) this.commit(ctx, p);
+    // Commits held by a late commit step go out when its timer fires, with whatever acked meanwhile.
+    if (ctx.hasTimer(COMMIT_DELAY)) return;
+    const head = this.proposals.values().next();
+    if (head.done !== true && this.enough(head.value.acks) && ctx.buggify(QUORUM_BUGGIFY.leaderCommitDelay)) {
+      ctx.setTimer(COMMIT_DELAY, lateByUs(ctx.random, this.peer.cfg.serving.tickTimeMs));
       return;
     }
-    for (;;) {
-      const head = this.proposals.values().next();
-      if (head.done === true || !enough(head.value.acks)) return;
-      this.commit(ctx, head.value);
+    this.commitReady(ctx);
+  }
+
+  private enough(acks: ReadonlySet<number>): boolean {
+    return this.peer.cfg.mutations.includes("commit-without-quorum") ? acks.size > 0 : isQuorum(this.peer.cfg, acks);
+  }
+
+  /** `tryToCommit` from the oldest outstanding proposal on, as long as each has its quorum. */
+  private commitReady(ctx: PeerCtx): void {
+    const ready: Proposal[] = [];
+    for (const p of this.proposals.values()) {
+      if (!this.enough(p.acks)) break;
+      ready.push(p);
     }
+    if (!this.peer.cfg.mutations.includes("out-of-order-commit")) {
+      for (const p of ready) this.commit(ctx, p);
+      return;
+    }
+    // The out-of-order-commit mutation: the leader commits a batch in order, but its learners hear of it newest-first.
+    for (const p of ready) this.markCommitted(ctx, p);
+    for (const p of [...ready].reverse()) this.tellLearners(ctx, p);
+    for (const p of ready) this.applyCommitted(ctx, p);
   }
 
   private commit(ctx: PeerCtx, p: Proposal): void {
+    this.markCommitted(ctx, p);
+    this.tellLearners(ctx, p);
+    this.applyCommitted(ctx, p);
+  }
+
+  private markCommitted(ctx: PeerCtx, p: Proposal): void {
     const zxid = p.t.hdr.zxid;
     this.proposals.delete(zxid);
     this.lastCommitted = zxid;
     ctx.trace({ type: "zab-commit", zxid: hex(zxid), acks: [...p.acks].sort((a, b) => a - b), path: txnPath(p.t.txn) });
-    const z = hex(zxid);
+  }
+
+  /** COMMIT to followers, INFORM (with the txn) to observers. */
+  private tellLearners(ctx: PeerCtx, p: Proposal): void {
+    const z = hex(p.t.hdr.zxid);
     for (const h of this.handlers.values()) {
       if (!h.forwarding) continue;
       if (h.observer) this.send(ctx, h, { type: "INFORM", zxid: z, rec: p.rec, origin: p.origin, xid: p.xid });
       else this.send(ctx, h, { type: "COMMIT", zxid: z });
     }
+  }
+
+  /** The leader's own commit (`CommitProcessor`), then the syncs it was waiting for. */
+  private applyCommitted(ctx: PeerCtx, p: Proposal): void {
     this.peer.core?.commit(ctx, p.t.hdr, p.t.txn, p.origin === this.peer.sid ? p.xid : null, p.xid === null);
-    this.pending.applied(zxid);
+    this.pending.applied(p.t.hdr.zxid);
     this.answerSyncs(ctx);
   }
 
@@ -468,6 +510,10 @@ export class Leader implements WritePath {
       this.stepDown(ctx, why);
       return;
     }
+    if (name === COMMIT_DELAY) {
+      if (this.epochs.active) this.commitReady(ctx);
+      return;
+    }
     if (name !== TICK) return;
     const me = this.peer;
     ctx.setTimer(TICK, (me.cfg.serving.tickTimeMs / 2) * 1000);
@@ -493,7 +539,13 @@ export class Leader implements WritePath {
         this.dropHandler(ctx, h, "oldest proposal not acked within syncLimit");
         continue;
       }
-      if (h.stage === "uptodate") this.send(ctx, h, { type: "PING", touches: [] });
+      if (h.stage !== "uptodate") continue;
+      if (!h.pingSkipped && ctx.buggify(QUORUM_BUGGIFY.leaderPingLate)) {
+        h.pingSkipped = true;
+        continue;
+      }
+      h.pingSkipped = false;
+      this.send(ctx, h, { type: "PING", touches: [] });
     }
   }
 
@@ -508,6 +560,7 @@ export class Leader implements WritePath {
     this.ended = true;
     ctx.cancelTimer(TICK);
     ctx.cancelTimer(INIT);
+    ctx.cancelTimer(COMMIT_DELAY);
     for (const h of this.handlers.values()) ctx.disconnect(h.node, ZAB_CHANNEL);
     this.handlers.clear();
   }

@@ -6,6 +6,7 @@ import { decodeLogRecord } from "../server/txn-log.js";
 import { hex, toWire } from "../server/wire.js";
 import type { LoggedTxn } from "../server/zkdb.js";
 import type { WriteRequest } from "../validate.js";
+import { lateByUs, QUORUM_BUGGIFY } from "./buggify-points.js";
 import { nodeOfSid } from "./config.js";
 import { ZAB_CHANNEL, type PeerCtx, type PeerHost } from "./host.js";
 import type { ZabPacket } from "./packets.js";
@@ -18,6 +19,8 @@ const CONNECT = "zab-connect";
 /** `connectToLeader` bounds every attempt by what is left of initLimit ticks: the whole phase ends then. */
 const CONNECT_LIMIT = "zab-connect-limit";
 const READ = "zab-read";
+/** BUGGIFY `zab.learner.ack-delay`: held ACKs go out when it fires. */
+const ACK_DELAY = "zab-ack-delay";
 /** `Learner.connectToLeader`: `zookeeper.leaderConnectDelayDuringRetryMs` between attempts, 5 attempts within initLimit ticks. */
 const CONNECT_RETRY_US = 100_000;
 const CONNECT_TRIES = 5;
@@ -48,6 +51,8 @@ export class Learner implements WritePath {
   private readonly pendingTxns: InFlight[] = [];
   /** Proposals logged after NEWLEADER: their ACKs wait for UPTODATE. */
   private deferredAcks: bigint[] = [];
+  /** ACKs of durable proposals held back by BUGGIFY `zab.learner.ack-delay`, in zxid order. */
+  private lateAcks: bigint[] = [];
   /** Packets that arrived while the learner was blocked on a synchronous disk write. */
   private blocked = false;
   private readonly inbox: ZabPacket[] = [];
@@ -72,6 +77,11 @@ export class Learner implements WritePath {
     this.connectDeadlineUs = ctx.now() + this.peer.cfg.initLimit * this.tickUs;
     this.connectTries = 1;
     ctx.setTimer(CONNECT_LIMIT, this.peer.cfg.initLimit * this.tickUs);
+    if (ctx.buggify(QUORUM_BUGGIFY.learnerConnectRefused)) {
+      // The first attempt is refused (the leader is not listening yet): `connectToLeader` retries.
+      ctx.setTimer(CONNECT, CONNECT_RETRY_US);
+      return;
+    }
     ctx.connect(this.leaderNode, ZAB_CHANNEL);
   }
 
@@ -105,6 +115,7 @@ export class Learner implements WritePath {
       this.connectTries++;
       ctx.connect(this.leaderNode, ZAB_CHANNEL);
     }
+    if (name === ACK_DELAY) this.sendLateAcks(ctx);
     if (name === READ) this.fail(ctx, `no packet from leader ${this.leaderSid} within the read timeout`);
     if (name === CONNECT_LIMIT && this.stage === "connecting") this.fail(ctx, `connectToLeader exceeded on retries (leader ${this.leaderSid})`);
   }
@@ -120,6 +131,7 @@ export class Learner implements WritePath {
     ctx.cancelTimer(CONNECT);
     ctx.cancelTimer(CONNECT_LIMIT);
     ctx.cancelTimer(READ);
+    ctx.cancelTimer(ACK_DELAY);
     if (ctx.isConnected(this.leaderNode, ZAB_CHANNEL)) ctx.disconnect(this.leaderNode, ZAB_CHANNEL);
   }
 
@@ -324,11 +336,16 @@ export class Learner implements WritePath {
     const lateLogged = new Set(this.notCommitted.map((f) => f.t.hdr.zxid));
     for (const f of this.notCommitted) p.disk.append(ctx, f.t);
     this.notCommitted = [];
+    // The out-of-order-commit mutation applies what the sync committed newest-first.
+    const reversed: InFlight[] = [];
+    const unordered = p.cfg.mutations.includes("out-of-order-commit");
     for (const [z, f] of this.syncTxns) {
       if (z <= p.db.lastZxid) continue;
-      if (committed.has(z)) core.commit(ctx, f.t.hdr, f.t.txn, f.origin === p.sid ? f.xid : null, f.xid === null);
-      else this.pendingTxns.push(f);
+      if (!committed.has(z)) this.pendingTxns.push(f);
+      else if (unordered) reversed.unshift(f);
+      else core.commit(ctx, f.t.hdr, f.t.txn, f.origin === p.sid ? f.xid : null, f.xid === null);
     }
+    for (const f of reversed) core.commit(ctx, f.t.hdr, f.t.txn, f.origin === p.sid ? f.xid : null, f.xid === null);
     this.committed = [];
     this.syncTxns.clear();
     for (const z of this.deferredAcks) if (!lateLogged.has(z)) this.send(ctx, { type: "ACK", zxid: hex(z) });
@@ -343,7 +360,18 @@ export class Learner implements WritePath {
   /** The log write of proposals became durable: ACK them (`SendAckRequestProcessor`); observers never ack. */
   onSynced(ctx: PeerCtx, batch: readonly LoggedTxn[]): void {
     if (this.ended || this.observer || this.stage !== "broadcast") return;
+    // ACKs go out in zxid order: once some are held, the later ones queue behind them.
+    if (this.lateAcks.length > 0 || ctx.buggify(QUORUM_BUGGIFY.learnerAckDelay)) {
+      for (const t of batch) this.lateAcks.push(t.hdr.zxid);
+      if (!ctx.hasTimer(ACK_DELAY)) ctx.setTimer(ACK_DELAY, lateByUs(ctx.random, this.peer.cfg.serving.tickTimeMs));
+      return;
+    }
     for (const t of batch) this.send(ctx, { type: "ACK", zxid: hex(t.hdr.zxid) });
+  }
+
+  private sendLateAcks(ctx: PeerCtx): void {
+    for (const z of this.lateAcks) this.send(ctx, { type: "ACK", zxid: hex(z) });
+    this.lateAcks = [];
   }
 
   // ---------------------------------------------------------------- the write path

@@ -4,6 +4,7 @@ import type { ZkMessage } from "../server/messages.js";
 import { decodeLogRecord, encodeLogRecord, TXN_LOG } from "../server/txn-log.js";
 import { hex } from "../server/wire.js";
 import type { LoggedTxn, ZkDb } from "../server/zkdb.js";
+import { QUORUM_BUGGIFY } from "./buggify-points.js";
 
 export const SNAPSHOT = "snapshot";
 export const ACCEPTED_EPOCH = "acceptedEpoch";
@@ -72,6 +73,8 @@ export class ZabDisk {
     this.snapCount = Math.max(2, snapCount);
     const half = Math.floor(this.snapCount / 2);
     this.snapAt = half + 1 + ctx.random.below(this.snapCount - half);
+    // Any moment is a valid one for the (fuzzy) snapshot: what the database applied so far.
+    if (ctx.buggify(QUORUM_BUGGIFY.diskSnapshotEarly)) this.snapAt = 1 + ctx.random.below(Math.min(8, this.snapAt));
     this.sinceSnapshot = 0;
   }
 
@@ -99,8 +102,10 @@ export class ZabDisk {
 
   private startSync(ctx: Ctx): void {
     if (this.syncing !== null || this.unsynced.length === 0) return;
-    this.syncing = this.unsynced;
-    this.unsynced = [];
+    // A group flushed in two (SyncRequestProcessor's maxBatchSize): the rest waits for the next fsync.
+    const n = this.unsynced.length >= 2 && ctx.buggify(QUORUM_BUGGIFY.diskFsyncSplit) ? 1 + ctx.random.below(this.unsynced.length - 1) : this.unsynced.length;
+    this.syncing = this.unsynced.slice(0, n);
+    this.unsynced = this.unsynced.slice(n);
     ctx.disk.fsync(TXN_LOG, hex((this.syncing[this.syncing.length - 1] as LoggedTxn).hdr.zxid));
   }
 
