@@ -3,7 +3,7 @@
  * `--json`, one JSON object as the last line. Ratios to the bare heap loop measured in the same run
  * make figures comparable on a noisy machine. (The bench harness is allowed to read the host clock.)
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,6 +15,7 @@ import { bareHeapLoop, kernelLoop } from "./workloads.js";
 import { twopcThroughputScenario } from "./twopc.js";
 import { ZK_BENCH_SESSIONS, zkStandaloneOps } from "./zk.js";
 import { failoverWallMs, zab3Commits } from "./zab.js";
+import { FUZZ_MEMORY_DEFAULT_RUNS, fuzzMemory, fuzzMemoryFigures, type FuzzMemorySample } from "./fuzz-memory.js";
 
 const EVENTS = 2_000_000;
 const MEMORY_EVENTS = 10_000_000;
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === "--memory-child") return memoryChild();
   const json = args.includes("--json");
+  if (args.includes("--fuzz-memory")) return fuzzMemoryMode(args, json);
   const quick = args.includes("--quick");
   const events = quick ? EVENTS / 10 : EVENTS;
   const runs = quick ? 1 : 3;
@@ -136,6 +138,42 @@ async function main(): Promise<void> {
     ["peak_rss_mb", quick ? "skipped" : String(peakRssMb), `${MEMORY_EVENTS / 1e6}M-event run, trace streamed to a file (target < 200)`],
   ];
   for (const [k, v, note] of rows) process.stdout.write(`${k.padEnd(24)} ${v.padStart(12)}  ${note}\n`);
+  if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+/** The whole number after `flag` (>= `min`), `fallback` without the flag, or null after a usage message (exit 2). */
+function countFlag(args: readonly string[], flag: string, fallback: number, min: number): number | null {
+  const at = args.indexOf(flag);
+  const text = at < 0 ? String(fallback) : args[at + 1];
+  if (text === undefined || !/^\d+$/.test(text) || Number(text) < min) {
+    process.stderr.write(`bench: ${flag}: expected a whole number >= ${min}, got ${text === undefined ? "nothing" : `"${text}"`}\n`);
+    process.exitCode = 2;
+    return null;
+  }
+  return Number(text);
+}
+
+/**
+ * `--fuzz-memory [--runs N] [--every K]`: one fuzz worker's heap after a forced GC at 100, 1,000
+ * and 10,000 runs (those below N, and N), and every K runs with `--every`.
+ */
+async function fuzzMemoryMode(args: readonly string[], json: boolean): Promise<void> {
+  const runs = countFlag(args, "--runs", FUZZ_MEMORY_DEFAULT_RUNS, 1);
+  const every = countFlag(args, "--every", 0, 0);
+  if (runs === null || every === null) return;
+  if ((globalThis as { gc?: unknown }).gc === undefined) {
+    // V8 flags are per process (a Worker's execArgv cannot set them): run again with the GC exposed.
+    const child = spawnSync(process.execPath, ["--expose-gc", fileURLToPath(import.meta.url), ...args], { stdio: "inherit" });
+    process.exitCode = child.status ?? 1;
+    return;
+  }
+  const mb = (bytes: number): string => (bytes / 1048576).toFixed(1);
+  const progress = (s: FuzzMemorySample): void => {
+    process.stderr.write(`fuzz-memory: ${s.runs} runs, heap ${mb(s.heapUsedBytes)} MB (old space ${mb(s.oldSpaceBytes)}, code ${mb(s.codeSpaceBytes)}), rss ${mb(s.rssBytes)} MB\n`);
+  };
+  const r = await fuzzMemory(runs, progress, every);
+  const { figures, rows } = fuzzMemoryFigures(r);
+  for (const [k, v, note] of rows) process.stdout.write(`${k.padEnd(34)} ${v.padStart(8)}  ${note}\n`);
   if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 

@@ -5,15 +5,17 @@
  * that cannot be read, a line that is not a trace event (named by its line), no `scenario` event,
  * an unknown protocol or invariant.
  *
- * A ZooKeeper trace does not carry its zoo.cfg: the servers are its nodes named s<N>, observers
- * those seen OBSERVING, and initLimit/syncLimit those of a generated zoo.cfg (10/5); the liveness
- * bound's tick is read from the trace itself, as online.
+ * A ZooKeeper run traces its ensemble's shape (servers, observers, tickTime, initLimit,
+ * syncLimit) in an `ensemble` event after the `scenario` one, and the checkers here are built from
+ * it, as the run built its online ones. A trace made before that event existed is judged with
+ * guesses: the servers are its nodes named s<N>, observers those seen OBSERVING, initLimit/syncLimit
+ * those of a generated zoo.cfg (10/5), and the tick is read off the leaders' timers.
  */
 import { readFileSync } from "node:fs";
 import { checkEvents, type Checker, type Violation } from "../check/checker.js";
 import { CLIENT_INVARIANTS, zookeeperCheckers } from "../check/client/index.js";
 import { recipeCheckers } from "../check/recipes/index.js";
-import { defaultShape, ZAB_INVARIANTS } from "../check/zab/index.js";
+import { defaultShape, ENSEMBLE_EVENT, shapeOfFact, ZAB_INVARIANTS, type EnsembleShape } from "../check/zab/index.js";
 import { InputError } from "../scenario/errors.js";
 import type { ProtocolRegistry } from "../scenario/plugin.js";
 import type { TraceEvent } from "../sim/trace.js";
@@ -24,6 +26,11 @@ import { EXIT, type ExitCode } from "./exit.js";
 export const collectInvariant = (v: string, acc: string[]): string[] => [...acc, v];
 
 export function readTrace(file: string): TraceEvent[] {
+  return readTraceLines(file).events;
+}
+
+/** The events, and each one's line number in the file (blank lines are skipped). */
+function readTraceLines(file: string): { events: TraceEvent[]; lines: number[] } {
   let text: string;
   try {
     text = readFileSync(file, "utf8");
@@ -32,6 +39,7 @@ export function readTrace(file: string): TraceEvent[] {
     throw InputError.at(file, code === "ENOENT" ? "no such trace file" : `cannot read the trace file (${code ?? "error"})`);
   }
   const events: TraceEvent[] = [];
+  const numbers: number[] = [];
   const lines = text.split("\n");
   for (let i = 0; i < lines.length; i++) {
     const raw = (lines[i] ?? "").replace(/\r$/, "");
@@ -48,8 +56,9 @@ export function readTrace(file: string): TraceEvent[] {
     if (!Number.isSafeInteger(o["t"]) || (o["t"] as number) < 0) throw InputError.at(file, `expected "t", a non-negative integer time in microseconds`, i + 1, 1, "t");
     if (typeof o["type"] !== "string") throw InputError.at(file, `expected "type", the event's type`, i + 1, 1, "type");
     events.push(o as TraceEvent);
+    numbers.push(i + 1);
   }
-  return events;
+  return { events, lines: numbers };
 }
 
 interface CheckSetup {
@@ -58,15 +67,27 @@ interface CheckSetup {
   readonly build: (only: ReadonlySet<string> | null) => Checker[];
 }
 
-function setupFor(file: string, events: readonly TraceEvent[], registry: ProtocolRegistry): CheckSetup {
+/** The shape the run traced in its `ensemble` event, else the guesses older traces get. */
+function shapeFor(file: string, events: readonly TraceEvent[], lines: readonly number[], scenario: TraceEvent): EnsembleShape {
+  const at = events.findIndex((e) => e.type === ENSEMBLE_EVENT);
+  const fact = events[at];
+  if (fact !== undefined) {
+    const shape = shapeOfFact(fact);
+    if (typeof shape === "string") throw InputError.at(file, `the ensemble event: ${shape}`, lines[at] ?? at + 1);
+    return shape;
+  }
+  const nodes = Array.isArray(scenario["nodes"]) ? scenario["nodes"].filter((n): n is string => typeof n === "string") : [];
+  const observers = new Set<string>();
+  for (const e of events) if ((e.type === "zab-role" || e.type === "zab-elected") && e["state"] === "OBSERVING" && typeof e["node"] === "string") observers.add(e["node"]);
+  return defaultShape(nodes, [...observers].sort());
+}
+
+function setupFor(file: string, events: readonly TraceEvent[], lines: readonly number[], registry: ProtocolRegistry): CheckSetup {
   const scenario = events.find((e) => e.type === "scenario");
   const protocol = scenario?.["protocol"];
   if (scenario === undefined || typeof protocol !== "string") throw InputError.at(file, "no scenario event: the trace does not say which protocol it ran");
   if (protocol === "zookeeper") {
-    const nodes = Array.isArray(scenario["nodes"]) ? scenario["nodes"].filter((n): n is string => typeof n === "string") : [];
-    const observers = new Set<string>();
-    for (const e of events) if ((e.type === "zab-role" || e.type === "zab-elected") && e["state"] === "OBSERVING" && typeof e["node"] === "string") observers.add(e["node"]);
-    const shape = defaultShape(nodes, [...observers].sort());
+    const shape = shapeFor(file, events, lines, scenario);
     const recipes = recipeCheckers().map((c) => c.name);
     return {
       protocol,
@@ -88,8 +109,8 @@ export function formatViolation(v: Violation): string {
 }
 
 export function checkCommand(io: Io, registry: ProtocolRegistry, file: string, invariants: readonly string[]): ExitCode {
-  const events = readTrace(file);
-  const setup = setupFor(file, events, registry);
+  const { events, lines } = readTraceLines(file);
+  const setup = setupFor(file, events, lines, registry);
   const unknown = invariants.find((n) => !setup.invariants.includes(n));
   if (unknown !== undefined) {
     throw InputError.at("--invariant", `unknown invariant ${JSON.stringify(unknown)} for protocol ${setup.protocol}; expected one of ${setup.invariants.join(", ")}`);

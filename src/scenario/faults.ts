@@ -150,6 +150,9 @@ export function applyFault(world: World, a: FaultAction): void {
     case "link":
       return world.setLinkFaults(a.from, a.to, { loss: a.loss, extraDelayUs: a.extraDelayUs });
     case "flap":
+      // The kernel traces each change (`link-down`, `link-up`, per direction) when it happens, but
+      // not the schedule it was handed: this line says which fault made them, as `link-faults` does.
+      world.trace({ type: "flap", a: a.a, b: a.b, periodUs: a.periodUs, downUs: a.downUs, untilUs: a.untilUs });
       return world.flap(a.a, a.b, a.periodUs, a.downUs, a.untilUs);
     case "clock":
       return world.setClock(a.node, a.skewUs, a.driftPpm);

@@ -16,6 +16,7 @@ import { globalPrimaryOrderRule, localPrimaryOrderRule } from "./primary-order.j
 import { primaryIntegrityRule } from "./primary-integrity.js";
 import { totalOrderRule } from "./total-order.js";
 import type { ZabRule } from "./rule.js";
+import type { EnsembleShape } from "./shape.js";
 import { ZabSuite } from "./suite.js";
 
 export const ZAB_INVARIANTS = [
@@ -35,21 +36,7 @@ export const ZAB_INVARIANTS = [
 
 export type ZabInvariant = (typeof ZAB_INVARIANTS)[number];
 
-export interface EnsembleShape {
-  /** Server node ids (s1, s2, ...), voters and observers. */
-  readonly servers: readonly NodeId[];
-  readonly observers: readonly NodeId[];
-  readonly initLimit: number;
-  readonly syncLimit: number;
-}
-
-/** A shape for traces that do not say more: servers are the nodes named s<N>, limits as generated zoo.cfg files have them. */
-export const defaultShape = (nodes: readonly NodeId[], observers: readonly NodeId[] = []): EnsembleShape => ({
-  servers: nodes.filter((n) => /^s\d+$/.test(n)),
-  observers,
-  initLimit: 10,
-  syncLimit: 5,
-});
+export { defaultShape, ENSEMBLE_EVENT, ensembleFact, shapeOfFact, type EnsembleShape } from "./shape.js";
 
 /** The rules of the ZAB invariants (or of those in `only`). */
 export function zabRules(shape: EnsembleShape, only: ReadonlySet<string> | null = null): ZabRule[] {
@@ -69,7 +56,14 @@ export function zabRules(shape: EnsembleShape, only: ReadonlySet<string> | null 
     "commit-completeness": commitCompletenessRule,
     "epoch-monotonicity": epochMonotonicityRule,
     liveness: () =>
-      livenessRule({ isServer, observers, voters: shape.servers.filter((n) => !observers.has(n)).length, initLimit: shape.initLimit, syncLimit: shape.syncLimit }),
+      livenessRule({
+        isServer,
+        observers,
+        voters: shape.servers.filter((n) => !observers.has(n)).length,
+        initLimit: shape.initLimit,
+        syncLimit: shape.syncLimit,
+        tickUs: shape.tickTimeMs === null ? null : shape.tickTimeMs * 1000,
+      }),
   };
   return ZAB_INVARIANTS.filter((name) => only === null || only.has(name)).map((name) => all[name]());
 }

@@ -9,16 +9,17 @@
  * without it meanwhile. A second leader still in BROADCAST after the bound is a leader that did not
  * notice it lost its quorum.
  *
- * Judged once, at the end of the run, and only when the run allows it: no partition or link fault
- * left in place, no server paused, a quorum of voters running, and at least `bound` of quiet time
- * (no server crashed, restarted, paused or resumed, nothing partitioned or healed) before the last
- * event. A client request (`client-invoke`, `register-invoke`) must be answered by the later of
+ * Judged once, at the end of the run, and only when the run allows it: no partition, link fault or
+ * flapping link left down, no server paused, a quorum of voters running, and at least `bound` of
+ * quiet time (no server crashed, restarted, paused or resumed, nothing partitioned or healed, no
+ * link going down or up) before the last event. A client request (`client-invoke`, `register-invoke`) must be answered by the later of
  * its invocation and the start of the quiet time, plus the bound.
  *
  * The bound is 2 s plus (initLimit + syncLimit) ticks: a learner that tries a leader which is gone
  * may wait initLimit ticks, a leader that lost its quorum notices within syncLimit ticks. The tick
- * is read from the trace (the leaders' `zab-tick` timers fire every half tick), so the check gives
- * the same answer online and on a trace file.
+ * is zoo.cfg's tickTime, which the run traces in its `ensemble` event, so the check gives the same
+ * answer online and on a trace file; a trace without one has its tick read off the leaders'
+ * `zab-tick` timers (they fire every half tick).
  */
 import type { NodeId } from "../../sim/node.js";
 import type { TraceEvent } from "../../sim/trace.js";
@@ -33,13 +34,15 @@ export interface LivenessOptions {
   readonly voters: number;
   readonly initLimit: number;
   readonly syncLimit: number;
+  /** zoo.cfg's tickTime in us; null: read off the leaders' `zab-tick` timers. */
+  readonly tickUs: number | null;
 }
 
 const SLACK_US = 2_000_000;
 const DEFAULT_TICK_US = 2_000_000;
 
 const NODE_DISTURBANCES: readonly string[] = Object.freeze(["crash", "restart", "start", "pause", "resume"]);
-const NET_DISTURBANCES: readonly string[] = Object.freeze(["partition", "partition-one-way", "partition-bridge", "heal", "link-faults"]);
+const NET_DISTURBANCES: readonly string[] = Object.freeze(["partition", "partition-one-way", "partition-bridge", "heal", "link-faults", "link-down", "link-up"]);
 
 interface Pending {
   readonly t: number;
@@ -50,6 +53,8 @@ export function livenessRule(opts: LivenessOptions): ZabRule {
   let quietSince = 0;
   let netFaulty = false;
   const linkFaults = new Set<string>();
+  /** Directions a flapping link has down now (`link-down` until its `link-up`; a heal lifts them all). */
+  const linksDown = new Set<string>();
   const paused = new Set<NodeId>();
   const lastTick = new Map<NodeId, number>();
   let halfTickUs = 0;
@@ -62,7 +67,11 @@ export function livenessRule(opts: LivenessOptions): ZabRule {
       const node = e["node"];
       if (NET_DISTURBANCES.includes(e.type)) {
         quietSince = e.t;
-        if (e.type === "heal") netFaulty = false;
+        if (e.type === "heal") {
+          netFaulty = false;
+          linksDown.clear();
+        } else if (e.type === "link-down") linksDown.add(`${String(e["from"])}>${String(e["to"])}`);
+        else if (e.type === "link-up") linksDown.delete(`${String(e["from"])}>${String(e["to"])}`);
         else if (e.type === "link-faults") {
           const key = `${String(e["from"])}>${String(e["to"])}`;
           const loss = e["loss"];
@@ -104,9 +113,9 @@ export function livenessRule(opts: LivenessOptions): ZabRule {
     },
     finish(m) {
       const end = m.lastT;
-      const tickUs = halfTickUs > 0 ? halfTickUs * 2 : DEFAULT_TICK_US;
+      const tickUs = opts.tickUs ?? (halfTickUs > 0 ? halfTickUs * 2 : DEFAULT_TICK_US);
       const bound = SLACK_US + (opts.initLimit + opts.syncLimit) * tickUs;
-      if (netFaulty || linkFaults.size > 0 || paused.size > 0 || end - quietSince < bound) return [];
+      if (netFaulty || linkFaults.size > 0 || linksDown.size > 0 || paused.size > 0 || end - quietSince < bound) return [];
       const servers = [...m.servers.values()].filter((s) => opts.isServer(s.id)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
       const up = servers.filter((s) => s.alive);
       const votersUp = up.filter((s) => !opts.observers.has(s.id)).length;

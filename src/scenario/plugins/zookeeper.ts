@@ -11,7 +11,7 @@ import { parseScriptCommand, ScriptClient, type ScriptStep } from "../../zk/work
 import { RegisterClient, type RegisterClientParams } from "../../zk/workload/register-client.js";
 import { recipeCheckersFor, recipeNodes, recipeSchema } from "./zk-recipes.js";
 import { zookeeperCheckers } from "../../check/client/index.js";
-import type { EnsembleShape } from "../../check/zab/index.js";
+import { ensembleFact, type EnsembleShape } from "../../check/zab/index.js";
 import type { MetricCollector, NodeSpec, ProtocolPlugin } from "../plugin.js";
 import { duration } from "../schema-types.js";
 
@@ -121,6 +121,7 @@ export function ensembleShape(cfg: QuorumConfig): EnsembleShape {
   return {
     servers: cfg.servers.map((s) => nodeOfSid(s.sid)),
     observers: cfg.servers.filter((s) => s.type === "observer").map((s) => nodeOfSid(s.sid)),
+    tickTimeMs: cfg.serving.tickTimeMs,
     initLimit: cfg.initLimit,
     syncLimit: cfg.syncLimit,
   };
@@ -312,6 +313,8 @@ export const zookeeperPlugin: ProtocolPlugin<ZookeeperParams> = {
   },
   inputs: () => [],
   checkers: (params) => [...zookeeperCheckers(ensembleShape(params.cfg)), ...recipeCheckersFor(params.recipes)],
+  // `zksim check` of the trace builds the same checkers from this line (check-command.ts).
+  startFacts: (params) => [ensembleFact(ensembleShape(params.cfg))],
   metrics: () => zookeeperMetrics(),
   targets: {
     names: ROLE_NAMES,

@@ -206,4 +206,17 @@ describe("liveness", () => {
     const b = healthy().role("s2", "LEADING", "BROADCAST", 2).add({ type: "partition", sides: [["s1"], ["s2", "s3"]] });
     expect(ticking(b, 100, 8000).fired(["liveness"])).toEqual([]);
   });
+  it("does not judge a run that ends with a flapping link down, and counts quiet time from its last link-up", () => {
+    const flapped = (upAtMs: number | null): TraceBuilder => {
+      const b = healthy().role("s2", "LEADING", "BROADCAST", 2);
+      b.add({ type: "flap", a: "s1", b: "s2", periodUs: 100_000, downUs: 30_000, untilUs: 9_000_000 }, 100);
+      b.add({ type: "link-down", from: "s1", to: "s2" }, 100).add({ type: "link-down", from: "s2", to: "s1" }, 100);
+      if (upAtMs !== null) b.add({ type: "link-up", from: "s1", to: "s2" }, upAtMs).add({ type: "link-up", from: "s2", to: "s1" }, upAtMs);
+      return ticking(b, upAtMs ?? 200, 8000);
+    };
+    expect(flapped(null).fired(["liveness"])).toEqual([]);
+    // Up at 4 s: 4 s of quiet by 8 s, under the 5 s bound.
+    expect(flapped(4000).fired(["liveness"])).toEqual([]);
+    expect(flapped(2000).fired(["liveness"])).toEqual(["liveness"]);
+  });
 });
