@@ -15,6 +15,7 @@ import { bareHeapLoop, kernelLoop } from "./workloads.js";
 import { twopcThroughputScenario } from "./twopc.js";
 import { ZK_BENCH_SESSIONS, zkStandaloneOps } from "./zk.js";
 import { failoverWallMs, zab3Commits } from "./zab.js";
+import { MUTATION_SEEDS_MAX, mutationFigures } from "./mutations.js";
 import { FUZZ_MEMORY_DEFAULT_RUNS, fuzzMemory, fuzzMemoryFigures, type FuzzMemorySample } from "./fuzz-memory.js";
 
 const EVENTS = 2_000_000;
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   if (args[0] === "--memory-child") return memoryChild();
   const json = args.includes("--json");
   if (args.includes("--fuzz-memory")) return fuzzMemoryMode(args, json);
+  if (args.includes("--mutations")) return mutationsMode(json);
   const quick = args.includes("--quick");
   const events = quick ? EVENTS / 10 : EVENTS;
   const runs = quick ? 1 : 3;
@@ -174,6 +176,16 @@ async function fuzzMemoryMode(args: readonly string[], json: boolean): Promise<v
   const r = await fuzzMemory(runs, progress, every);
   const { figures, rows } = fuzzMemoryFigures(r);
   for (const [k, v, note] of rows) process.stdout.write(`${k.padEnd(34)} ${v.padStart(8)}  ${note}\n`);
+  if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
+}
+
+/** `--mutations`: per deliberate bug, the first fuzz seed that catches it, and its shrink. */
+async function mutationsMode(json: boolean): Promise<void> {
+  const file = fileURLToPath(new URL("../../../scenarios/fuzz/zk-fuzz.yaml", import.meta.url));
+  const figures = await mutationFigures(file, (f) => {
+    const found = f.seed === null ? `not found in ${MUTATION_SEEDS_MAX} seeds` : `seed ${f.seed} ${f.failure ?? ""}`;
+    process.stdout.write(`${f.mutation.padEnd(26)} ${found}; fuzz ${f.fuzzSeconds.toFixed(1)} s, shrink ${f.shrinkSeconds.toFixed(1)} s: ${f.sizes ?? "-"}\n`);
+  });
   if (json) process.stdout.write(`${JSON.stringify(figures)}\n`);
 }
 
