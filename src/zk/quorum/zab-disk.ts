@@ -109,20 +109,26 @@ export class ZabDisk {
     ctx.disk.fsync(TXN_LOG, hex((this.syncing[this.syncing.length - 1] as LoggedTxn).hdr.zxid));
   }
 
-  /** `FileTxnSnapLog.truncateLog`: the log keeps txns up to `zxid`; a snapshot beyond it goes too. */
+  /**
+   * `FileTxnSnapLog.truncateLog`: the log keeps txns up to `zxid`. A snapshot beyond `zxid` (the one
+   * `lead()` takes of a database fast-forwarded over an uncommitted log tail, say) keeps only its
+   * history up to `zxid`: the real data dir still holds every older snapshot (nothing purges it)
+   * and the log, which is what the reload reads once the newer snapshot is out of the way. The whole
+   * file must not go: after a SNAP sync the txns before the leader's zxid are in no log, only in the
+   * snapshot, and a reload from the log alone would replay its tail onto an empty tree. (Real 3.8
+   * leaves snapshot.<zxid> in place and `loadDataBase` would read it again, uncommitted tail and
+   * all; zksim does not model that dirty reload.)
+   */
   truncate(ctx: Ctx, zxid: bigint): void {
-    const log = ctx.disk.read(TXN_LOG);
-    let keep = 0;
-    while (keep < log.length && decodeLogRecord(log[keep] as TraceValue).hdr.zxid <= zxid) keep++;
-    ctx.disk.truncate(TXN_LOG, keep);
+    ctx.disk.truncate(TXN_LOG, keptUpTo(ctx.disk.read(TXN_LOG), zxid));
     this.unsynced = this.unsynced.filter((t) => t.hdr.zxid <= zxid);
     if (this.lastAppended > zxid) this.lastAppended = zxid;
     if (ctx.disk.exists(SNAPSHOT)) {
       const snap = ctx.disk.read(SNAPSHOT);
-      const last = snap[snap.length - 1];
-      if (last !== undefined && decodeLogRecord(last).hdr.zxid > zxid) {
+      const keep = keptUpTo(snap, zxid);
+      if (keep < snap.length) {
         ctx.mark("zab: TRUNC reached below the snapshot");
-        ctx.disk.remove(SNAPSHOT);
+        ctx.disk.truncate(SNAPSHOT, keep);
       }
     }
   }
@@ -162,6 +168,13 @@ export class ZabDisk {
     for (const f of w) f();
     return true;
   }
+}
+
+/** How many leading records of a log or snapshot have a zxid up to `zxid`. */
+function keptUpTo(records: readonly TraceValue[], zxid: bigint): number {
+  let keep = 0;
+  while (keep < records.length && decodeLogRecord(records[keep] as TraceValue).hdr.zxid <= zxid) keep++;
+  return keep;
 }
 
 function apply(ctx: Ctx, db: ZkDb, rec: TraceValue): void {

@@ -1,7 +1,11 @@
 // Counterexamples the properties found (properties.test.ts), kept as literal schedules, each with
 // the root cause and a check that the run still takes the path that failed. Each failed before its
 // fix in src/zk/quorum and passes after it.
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { builtinRegistry } from "../../../src/scenario/builtins.js";
+import { loadScenarioFile } from "../../../src/scenario/load.js";
+import { runScenario } from "../../../src/scenario/run.js";
 import type { NodeId } from "../../../src/sim/node.js";
 import { recordingCtx, type Effect } from "../../../src/sim/testing.js";
 import type { TraceEvent } from "../../../src/sim/trace.js";
@@ -130,5 +134,38 @@ describe("regressions found by the properties", () => {
     const sent = take().filter((e): e is Extract<Effect, { kind: "send" }> => e.kind === "send" && e.to === "s1");
     expect(sent.map((e) => (e.msg as { type: string }).type)).toEqual(["fle-hello", "fle-notification"]);
     expect(fle.connectedPeers()).toEqual([1]);
+  });
+});
+
+describe("regressions found by zksim fuzz", () => {
+  // Seed 9390 of fuzz/zk-fuzz (BUGGIFY on), shrunk to 22 faults and 7.2 s: s1 gets its whole
+  // history by a (forced) SNAP, so its log holds nothing before 0x10000000f; it leads epoch 3 and
+  // logs 0x300000001-4, the last never committed; it crashes, restarts, leads again without a
+  // quorum (lead() snapshots the database at 0x300000004), then follows s2 and gets TRUNC
+  // 0x300000003. The TRUNC removed the whole snapshot, and the reload replayed the epoch-3 log onto
+  // an empty tree: "setData /r2: prep let a txn through for a missing node". The real data dir
+  // still has its older snapshots and the log; zab-disk.ts now cuts the snapshot back to the TRUNC
+  // zxid instead of dropping it, so the reload rebuilds s1's history up to 0x300000003.
+  it("a TRUNC below the snapshot of a SNAP-synced server reloads the txns only the snapshot held", async () => {
+    const s = await loadScenarioFile(join(import.meta.dirname, "fixtures", "fuzz-9390-trunc-snapshot.yaml"), builtinRegistry());
+    const events: TraceEvent[] = [];
+    const r = runScenario(s, { observer: (e) => events.push(e) });
+    expect(r.violations).toEqual([]);
+    const s1 = events.filter((e) => e.node === "s1");
+    // The path: a SNAP sync, a snapshot beyond the TRUNC zxid, and the TRUNC reaching below it.
+    const snap = s1.findIndex((e) => e.type === "zab-sync-start" && e.mode === "SNAP");
+    const trunc = s1.findIndex((e) => e.type === "zab-sync-start" && e.mode === "TRUNC");
+    expect(snap).toBeGreaterThanOrEqual(0);
+    expect(trunc).toBeGreaterThan(snap);
+    const truncZxid = BigInt(s1[trunc]?.zxid as string);
+    expect(s1.some((e, i) => i > snap && i < trunc && e.type === "zab-snapshot" && BigInt(e.zxid as string) > truncZxid)).toBe(true);
+    expect(s1[trunc + 2]).toMatchObject({ type: "mark", name: "zab: TRUNC reached below the snapshot" });
+    // The reload: the whole history from the first txn (held only by the snapshot) up to the TRUNC zxid.
+    const reset = s1.findIndex((e, i) => i > trunc && e.type === "zk-db-reset");
+    expect(s1[reset]).toMatchObject({ why: "trunc" });
+    const reloaded: bigint[] = [];
+    for (let i = reset + 1; s1[i]?.type === "zk-apply" && s1[i]?.t === s1[reset]?.t; i++) reloaded.push(BigInt(s1[i]?.zxid as string));
+    expect(reloaded[0]).toBe(0x100000001n);
+    expect(reloaded[reloaded.length - 1]).toBe(truncZxid);
   });
 });
