@@ -578,6 +578,13 @@ export class Leader implements WritePath {
   /** `leaderStartTime`: when this leader started serving (virtual µs), -1 before. */
   private servingSinceUs = -1;
 
+  /** `BufferStats.reset` (StatResetCommand on a leader): back to -1 until the next proposal. */
+  resetProposalStats(): void {
+    this.proposalSizes.last = -1;
+    this.proposalSizes.min = -1;
+    this.proposalSizes.max = -1;
+  }
+
   /** `BufferStats.setLastBufferSize(data.length)` in `Leader.propose`. */
   private recordProposalSize(t: LoggedTxn): void {
     const size = proposalBytes(t);

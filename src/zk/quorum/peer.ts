@@ -1,6 +1,6 @@
 import type { ConnectionChange, DiskDone, Node, NodeId, StartKind } from "../../sim/node.js";
 import type { ExpiryQueue } from "../server/expiry-queue.js";
-import { fourLetterWord, fourLetterWordNotServing, type ServerSnapshot, type SessionTrackerDump } from "../server/four-letter-words.js";
+import { DEFAULT_TRACE_MASK, fourLetterWord, fourLetterWordNotServing, type ServerSnapshot, type SessionTrackerDump } from "../server/four-letter-words.js";
 import { EXPIRE_TIMER, ServingCore, type WritePath } from "../server/serving.js";
 import { decodeLogRecord, TXN_LOG } from "../server/txn-log.js";
 import { hex } from "../server/wire.js";
@@ -41,6 +41,8 @@ export class QuorumPeer implements Node<PeerMessage, PeerInput>, PeerHost {
   private phase: ZabPhase = "ELECTION";
   private fle: FastLeaderElection;
   private leader: Leader | null = null;
+  /** `ZooTrace`'s mask, set by stmk: static in the server's JVM, so it outlives roles, not restarts. */
+  private traceMask = DEFAULT_TRACE_MASK;
   private learner: Learner | null = null;
   private readonly voters: ReadonlySet<number>;
 
@@ -241,10 +243,19 @@ export class QuorumPeer implements Node<PeerMessage, PeerInput>, PeerHost {
       }
       sessionTracker = { kind: "expiry", expiresAt };
     }
+    const leader = this.leader;
     return {
       ...base,
       zxid: base.zxid > epochStart ? base.zxid : epochStart,
       sessionTracker,
+      traceMask: this.traceMask,
+      actions: {
+        ...base.actions,
+        setTraceMask: (mask: bigint) => {
+          this.traceMask = mask;
+        },
+        ...(leader !== null && { resetProposalStats: () => leader.resetProposalStats() }),
+      },
       quorum: {
         role,
         peerState: `${this.state.toLowerCase()} - ${this.phase.toLowerCase()}`,

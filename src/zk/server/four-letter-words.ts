@@ -131,11 +131,7 @@ export type QuorumSnapshot = {
   readonly writeNamespaces: readonly string[];
 };
 
-/**
- * The words a server answers as the real one does (when the whitelist lets them). A standalone
- * server answers these all; an ensemble's servers answer stmk as "not simulated" (zksim keeps no
- * trace mask for them) and a leader srst (its proposal statistics cannot be reset from here).
- */
+/** The words a server, standalone or in an ensemble, answers as the real one does (when the whitelist lets them). */
 export const FOUR_LETTER_WORDS: readonly string[] = Object.freeze([
   "ruok",
   "srvr",

@@ -331,7 +331,7 @@ describe("the same words on an ensemble's servers (what reaches them through Ser
     expect(ask(leader, "wchc")).toBe("\n");
   });
 
-  it("crst resets the connections; srst works on a follower and is not simulated on a leader (its proposal stats)", () => {
+  it("crst resets the connections; srst resets a follower's stats, and a leader's proposal sizes too (StatResetCommand)", () => {
     expect(ask(follower, "crst")).toBe("Connection stats reset.\n");
     expect(ask(follower, "cons")).toMatch(/^ \/127\.0\.0\.1:\d+\[1\]\(queued=0,recved=0,sent=0,/);
     const received = (t: string): number => Number(/Received: (\d+)/.exec(t)?.[1]);
@@ -342,12 +342,16 @@ describe("the same words on an ensemble's servers (what reaches them through Ser
     const after = ask(follower, "srvr");
     expect(after).toMatch(/\nLatency min\/avg\/max: 0\/0\.0\/0\n/);
     expect(received(after)).toBeLessThan(before);
-    expect(ask(leader, "srst")).toBe("srst is not simulated by zksim yet.\n");
+    const sizes = (t: string): string => /Proposal sizes last\/min\/max: (.*)\n/.exec(t)?.[1] ?? "(none)";
+    expect(sizes(ask(leader, "stat"))).toMatch(/^\d+\/\d+\/\d+$/);
+    expect(ask(leader, "srst")).toBe("Server stats reset.\n");
+    expect(sizes(ask(leader, "stat"))).toBe("-1/-1/-1");
   });
 
-  it("stmk is not simulated there (no trace mask is kept for a quorum peer); gtmk stays the default", () => {
-    expect(ask(follower, "stmk 250")).toBe("stmk is not simulated by zksim yet.\n");
-    expect(ask(follower, "gtmk")).toBe("306");
+  it("stmk sets a peer's trace mask (static in its JVM: per server), which gtmk reads back", () => {
+    expect(ask(follower, "stmk 250")).toBe("250");
+    expect(ask(follower, "gtmk")).toBe("250");
+    expect(ask(leader, "gtmk")).toBe("306");
   });
 
   it("hash prints the digest log of the server's tree: nothing before a zxid divisible by 128", () => {
