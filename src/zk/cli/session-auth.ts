@@ -27,6 +27,8 @@ function idHash(id: Id): number {
  * ids, below the first resize at 12, so the capacity is 16 unless more were added.
  */
 export function authInfoOrder(ids: readonly Id[]): Id[] {
+  // One id (a session's ip, before any addauth) has one order; every write asks, so skip the hashing.
+  if (ids.length < 2) return ids.slice();
   let capacity = 16;
   while (ids.length >= (capacity * 3) / 4) capacity *= 2;
   const bucket = (id: Id): number => {

@@ -31,6 +31,8 @@ type Queued = {
 /** A session connected to this server: its connection, auth ids, watches and request queue. */
 export type LocalSession = {
   readonly id: bigint;
+  /** `id` as the trace writes it (every request and response line carries it). */
+  readonly hexId: string;
   readonly timeoutMs: number;
   readonly authIds: Id[];
   readonly data: ServerWatches;
@@ -264,9 +266,9 @@ export class ServingCore {
       c.sessionId = s.id;
       addId(s.authIds, { scheme: "ip", id: this.cfg.clientIp });
       this.touch(ctx, c);
-      ctx.trace({ type: "zk-session", session: hex(s.id), event: "reconnected", timeoutMs: s.timeoutMs });
+      ctx.trace({ type: "zk-session", session: s.hexId, event: "reconnected", timeoutMs: s.timeoutMs });
       connected(s.id, 0);
-      this.send(ctx, c.peer, { type: "ConnectResponse", sessionId: hex(s.id), timeoutMs: s.timeoutMs });
+      this.send(ctx, c.peer, { type: "ConnectResponse", sessionId: s.hexId, timeoutMs: s.timeoutMs });
       return;
     }
     const id = this.nextSessionId++;
@@ -284,7 +286,7 @@ export class ServingCore {
     const s = c.sessionId === null ? undefined : this.sessions.get(c.sessionId);
     if (s === undefined || s.conn !== c.peer) return;
     this.touch(ctx, c);
-    ctx.trace({ type: "zk-request", session: hex(s.id), xid, op: opName(op), path: opPath(op) });
+    ctx.trace({ type: "zk-request", session: s.hexId, xid, op: opName(op), path: opPath(op) });
     if (this.closing.has(s.id) || !this.db.sessions.has(s.id)) {
       this.respond(ctx, s, { xid, op, receivedUs: ctx.now(), reply: { zxid: this.tree.lastProcessedZxid, err: ERR.SessionExpired, body: null }, write: false });
       return;
@@ -318,8 +320,8 @@ export class ServingCore {
     if (txn.type === "createSession") {
       this.expiry?.update(hdr.sessionId, this.nowMs(ctx), txn.timeoutMs);
       if (this.expiry !== null) this.armExpiry(ctx);
-      if (s !== undefined) ctx.trace({ type: "zk-response", session: hex(s.id), xid: 0, op: "connect", path: null, zxid: hex(hdr.zxid), err: 0 });
-      if (s?.conn != null) this.send(ctx, s.conn, { type: "ConnectResponse", sessionId: hex(s.id), timeoutMs: txn.timeoutMs });
+      if (s !== undefined) ctx.trace({ type: "zk-response", session: s.hexId, xid: 0, op: "connect", path: null, zxid: hex(hdr.zxid), err: 0 });
+      if (s?.conn != null) this.send(ctx, s.conn, { type: "ConnectResponse", sessionId: s.hexId, timeoutMs: txn.timeoutMs });
       return;
     }
     if (txn.type === "closeSession") {
@@ -345,7 +347,7 @@ export class ServingCore {
       // Its connection closes with it, and the watch managers drop the connection's watches.
       s.data.clear();
       s.child.clear();
-      ctx.trace({ type: "zk-session", session: hex(s.id), event: expired ? "expired" : "closed", timeoutMs: s.timeoutMs });
+      ctx.trace({ type: "zk-session", session: s.hexId, event: expired ? "expired" : "closed", timeoutMs: s.timeoutMs });
       if (s.conn !== null) {
         const c = this.conns.get(s.conn);
         if (c !== undefined) c.sessionId = null;
@@ -396,7 +398,7 @@ export class ServingCore {
         else if (t.manager === "child" && t.event === "NodeDeleted" && viaData.has(t.path)) continue;
         if (!sessionAclHook(s.authIds)(t.acl, PERM.READ, t.path)) continue;
         if (s.conn === null) continue;
-        ctx.trace({ type: "zk-watch", session: hex(s.id), event: t.event, path: t.path });
+        ctx.trace({ type: "zk-watch", session: s.hexId, event: t.event, path: t.path });
         this.send(ctx, s.conn, { type: "Notification", event: t.event, path: t.path });
       }
     }
@@ -423,7 +425,7 @@ export class ServingCore {
     l.sum += ms;
     l.count++;
     for (const n of this.pendingNotes.splice(0)) this.send(ctx, n.to, { type: "Notification", event: n.event, path: n.path });
-    ctx.trace({ type: "zk-response", session: hex(s.id), xid: q.xid, op: opName(q.op), path: opPath(q.op), zxid: hex(r.zxid), err: r.err });
+    ctx.trace({ type: "zk-response", session: s.hexId, xid: q.xid, op: opName(q.op), path: opPath(q.op), zxid: hex(r.zxid), err: r.err });
     if (s.conn !== null) this.send(ctx, s.conn, { type: "Reply", xid: q.xid, zxid: hex(r.zxid), err: r.err, body: r.body });
   }
 
@@ -594,7 +596,7 @@ export class ServingCore {
 }
 
 function newSession(id: bigint, timeoutMs: number, authIds: Id[], dataWatches: WatchTable): LocalSession {
-  return { id, timeoutMs, authIds, data: new ServerWatches(dataWatches, id), child: new ServerWatches(), conn: null, queue: [] };
+  return { id, hexId: hex(id), timeoutMs, authIds, data: new ServerWatches(dataWatches, id), child: new ServerWatches(), conn: null, queue: [] };
 }
 
 function addId(ids: Id[], id: Id): void {
