@@ -97,8 +97,10 @@ async function main(): Promise<void> {
   for (let i = 0; i < runs; i++) failover = Math.min(failover, failoverWallMs(1 + i).wallMs);
 
   // The default ZooKeeper fuzz scenario (3 servers, register clients, nemesis and checkers on) on all
-  // cores, as `zksim fuzz` runs it: seeds per wall second, process start-up included.
-  const fuzzRuns = quick ? 40 : 300;
+  // cores, as `zksim fuzz` runs it: seeds per wall second, process start-up and the workers' warm-up
+  // included. 1,000 seeds (about 20 s) is the shortest campaign whose rate says what an hour gives;
+  // over 300 the first seconds of cold code weigh a quarter of the figure.
+  const fuzzRuns = quick ? 40 : 1000;
   const fuzzDir = mkdtempSync(join(tmpdir(), "zksim-bench-fuzz-"));
   let fuzzPerS = 0;
   try {
