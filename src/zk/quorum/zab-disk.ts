@@ -68,11 +68,15 @@ export class ZabDisk {
   /** Called when enough txns were logged for a snapshot. */
   snapDue: (ctx: Ctx) => void = () => undefined;
 
-  /** `SyncRequestProcessor`: a snapshot after a random count in (snapCount/2, snapCount] txns. */
+  /**
+   * `SyncRequestProcessor`: a snapshot once the txns logged since the last exceed snapCount/2 plus
+   * randRoll, drawn in [0, snapCount/2) (`nextInt(snapCount / 2)`, integer halves): the same
+   * schedule as the standalone server's `SnapSchedule`.
+   */
   rollSnapshots(ctx: Ctx, snapCount: number): void {
     this.snapCount = Math.max(2, snapCount);
     const half = Math.floor(this.snapCount / 2);
-    this.snapAt = half + 1 + ctx.random.below(this.snapCount - half);
+    this.snapAt = half + 1 + ctx.random.below(half);
     // Any moment is a valid one for the (fuzzy) snapshot: what the database applied so far.
     if (ctx.buggify(QUORUM_BUGGIFY.diskSnapshotEarly)) this.snapAt = 1 + ctx.random.below(Math.min(8, this.snapAt));
     this.sinceSnapshot = 0;
