@@ -45,7 +45,11 @@ export function parseOptions(spec: OptionSpec, tokens: readonly string[], group?
   const has = (name: string): boolean => Object.hasOwn(spec, name);
   const args: string[] = [];
   const options = new Map<string, string[]>();
-  type Pending = { name: string; values: string[] };
+  /**
+   * The occurrence being parsed: commons-cli clones the Option per occurrence, so a repeated `-v`
+   * takes its own value (`start`: how many values earlier occurrences gave); getOptionValue is the first.
+   */
+  type Pending = { name: string; values: string[]; start: number };
   const st: { current: Pending | null } = { current: null };
   let skipParsing = false;
 
@@ -56,7 +60,7 @@ export function parseOptions(spec: OptionSpec, tokens: readonly string[], group?
     return has(name) || (name.length > 0 && has(name.charAt(0)));
   };
   const isArgument = (token: string): boolean => !isShortOption(token) || JAVA_DOUBLE.test(token.trim());
-  const acceptsArg = (c: Pending): boolean => (spec[c.name]?.hasArg ?? false) && c.values.length === 0;
+  const acceptsArg = (c: Pending): boolean => (spec[c.name]?.hasArg ?? false) && c.values.length === c.start;
 
   const inGroup = (name: string): boolean => group?.members.some((m) => m.name === name) ?? false;
   const grp: { selected: string | null; error: string | null } = { selected: null, error: null };
@@ -81,7 +85,7 @@ export function parseOptions(spec: OptionSpec, tokens: readonly string[], group?
     }
     const values = options.get(name) ?? [];
     options.set(name, values);
-    st.current = spec[name]?.hasArg === true ? { name, values } : null;
+    st.current = spec[name]?.hasArg === true ? { name, values, start: values.length } : null;
     return null;
   };
 

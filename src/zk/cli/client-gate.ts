@@ -14,6 +14,8 @@ export abstract class GatedClient {
   protected current: ClientState = "CONNECTING";
   /** A refused addauth: the next request fails with AuthFailed and the client stays AUTH_FAILED. */
   protected authFailPending = false;
+  /** The connect string's chroot (`ConnectStringParser`), or null: prepended to every path sent, stripped from paths received. */
+  protected chroot: string | null = null;
 
   protected constructor(private readonly juteMaxBufferBytes: number) {}
 
@@ -50,6 +52,22 @@ export abstract class GatedClient {
     this.event("Disconnected", "None", null);
     this.event("SyncConnected", "None", null);
     return true;
+  }
+
+  /** `ZooKeeper.prependChroot`: the server's view of a client path. */
+  protected toServer(clientPath: string): string {
+    if (this.chroot === null) return clientPath;
+    return clientPath.length === 1 ? this.chroot : this.chroot + clientPath;
+  }
+
+  /**
+   * The client's view of a path the server sent (ClientCnxn strips the chroot from event paths,
+   * `ZooKeeper.create` from the created name): the chroot itself is `/`.
+   */
+  protected toClient(serverPath: string): string {
+    if (this.chroot === null) return serverPath;
+    if (serverPath === this.chroot) return "/";
+    return serverPath.length > this.chroot.length ? serverPath.slice(this.chroot.length) : serverPath;
   }
 
   /** PathUtils.validatePath, then the connection gate, then the call. */

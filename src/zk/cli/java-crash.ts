@@ -55,3 +55,30 @@ export const addWatchPathCrash = (message: string): string[] => [
   EXEC_FRAME,
   ...MAIN_FRAMES,
 ];
+
+/** `new StatsTrack(byte[])` of a quota node without a value (`ListQuotaCommand.listQuota`, 3.8.0 lines). */
+export const listQuotaIndexCrash = (index: number, length: number, statNode: boolean): string[] => [
+  `Exception in thread "main" java.lang.ArrayIndexOutOfBoundsException: Index ${index} out of bounds for length ${length}`,
+  "\tat org.apache.zookeeper.StatsTrack.<init>(StatsTrack.java:74)",
+  "\tat org.apache.zookeeper.StatsTrack.<init>(StatsTrack.java:57)",
+  `\tat org.apache.zookeeper.cli.ListQuotaCommand.listQuota(ListQuotaCommand.java:${statNode ? 97 : 93})`,
+  "\tat org.apache.zookeeper.cli.ListQuotaCommand.exec(ListQuotaCommand.java:68)",
+  EXEC_FRAME,
+  ...MAIN_FRAMES,
+];
+
+/**
+ * `connect` with an invalid chroot: ZooKeeperMain.connectToZK has closed the old session, then the new
+ * ZooKeeperAdmin's ConnectStringParser throws.
+ */
+export const connectChrootCrash = (message: string): string[] => [
+  `Exception in thread "main" java.lang.IllegalArgumentException: ${message}`,
+  `\tat org.apache.zookeeper.common.PathUtils.validatePath(PathUtils.java:${pathUtilsLine(message)})`,
+  "\tat org.apache.zookeeper.client.ConnectStringParser.<init>(ConnectStringParser.java:61)",
+  "\tat org.apache.zookeeper.ZooKeeper.createDefaultHostProvider(ZooKeeper.java:1135)",
+  "\tat org.apache.zookeeper.ZooKeeper.<init>(ZooKeeper.java:802)",
+  "\tat org.apache.zookeeper.admin.ZooKeeperAdmin.<init>(ZooKeeperAdmin.java:172)",
+  "\tat org.apache.zookeeper.ZooKeeperMain.connectToZK(ZooKeeperMain.java:281)",
+  "\tat org.apache.zookeeper.ZooKeeperMain.processZKCmd(ZooKeeperMain.java:422)",
+  ...MAIN_FRAMES,
+];

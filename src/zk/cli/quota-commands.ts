@@ -4,10 +4,12 @@ import { ERR } from "../errors.js";
 import type { ZkClientApi, ZkResult } from "./client-api.js";
 import { hasOption, optionValue, parseOptions, type OptionGroupSpec, type OptionSpec } from "./cli-options.js";
 import { cliError, decodeUtf8, encodeUtf8, OK, usageError, wrapped, type CliCommand, type CommandContext, type CommandOutcome } from "./command.js";
+import { listQuotaIndexCrash } from "./java-crash.js";
 import { javaParseInt, javaParseLong } from "./java-numbers.js";
 import {
   LIMIT_NODE,
   parseStatsTrack,
+  statsTrackFault,
   QUOTA_ROOT,
   STAT_NODE,
   quotaLimitPath as limitPath,
@@ -125,6 +127,17 @@ function createQuota(ctx: CommandContext, path: string, quota: StatsTrack): Thro
   if (child !== null) return child;
   const parent = checkIfParentQuota(zk, path);
   if (parent !== null) return parent;
+  // Under a chroot /zookeeper/quota may be missing: /zookeeper then /zookeeper/quota are created in
+  // one try block, so a NodeExists on the first skips the second.
+  const root = fromResult(zk.exists(QUOTA_ROOT, false));
+  if ("thrown" in root) return root.thrown;
+  if (root.value === null) {
+    for (const p of [QUOTA_ROOT.slice(0, QUOTA_ROOT.lastIndexOf("/")), QUOTA_ROOT]) {
+      const c = zk.create(p, null, OPEN_ACL_UNSAFE, CREATE_MODE.PERSISTENT, -1n);
+      if (!c.ok && c.error.kind === "keeper" && c.error.code === ERR.NodeExists) break;
+      if (!c.ok) return (fromResult(c) as { thrown: Thrown }).thrown;
+    }
+  }
   let quotaPath = QUOTA_ROOT;
   for (const part of javaSplitSlash(path).slice(1)) {
     quotaPath = `${quotaPath}/${part}`;
@@ -223,7 +236,13 @@ export const listQuotaCommand: CliCommand = {
     ctx.err(`absolute path is ${limitPath(path)}`);
     const tracks: StatsTrack[] = [];
     for (const node of [limitPath(path), statPath(path)]) {
-      const r = readStats(ctx.zk, node);
+      const raw = ctx.zk.getData(node, false);
+      // A hand-written quota node: an index fault is uncaught, a NumberFormatException is an
+      // IllegalArgumentException, which exec turns into MalformedPathException (its message alone).
+      const fault = raw.ok ? statsTrackFault(raw.value.data === null ? "" : decodeUtf8(raw.value.data)) : null;
+      if (fault?.kind === "index") return { kind: "crash", trace: listQuotaIndexCrash(fault.index, fault.length, node === statPath(path)) };
+      if (fault?.kind === "number") return cliError(`For input string: "${fault.input}"`);
+      const r = fromResult(raw);
       if ("thrown" in r) {
         const t = r.thrown;
         if (t.kind === "keeper" && !t.result.ok && t.result.error.kind === "keeper" && t.result.error.code === ERR.NoNode) {
@@ -232,7 +251,7 @@ export const listQuotaCommand: CliCommand = {
         }
         return thrownOutcome(t);
       }
-      tracks.push(r.value);
+      tracks.push(parseStatsTrack(r.value.data === null ? "" : decodeUtf8(r.value.data)));
     }
     tracks.forEach((st, i) => ctx.out(`Output ${i === 0 ? "quota" : "stat"} for ${path} ${statsTrackText(st)}`));
     return OK;

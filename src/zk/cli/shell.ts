@@ -1,7 +1,8 @@
 import { isAlive, watchedEventText, type WatchedEvent, type ZkClientApi } from "./client-api.js";
 import type { CommandContext, CommandOutcome } from "./command.js";
 import { findCliCommand, isKnownCommand, usageLines } from "./command-table.js";
-import { redoDecodeCrash } from "./java-crash.js";
+import { chrootError } from "../client/connect-string.js";
+import { connectChrootCrash, redoDecodeCrash } from "./java-crash.js";
 import { javaDecodeInt } from "./java-numbers.js";
 import { tokenize } from "./tokenize.js";
 
@@ -122,7 +123,13 @@ export class ZkShell {
       if (args.length === 1) this.ctx.out(`printwatches is ${this.printWatches ? "on" : "off"}`);
       else this.printWatches = args[1] === "on";
     } else if (cmd === "connect") {
-      this.zk.connect(args.length >= 2 ? (args[1] ?? "") : this.zk.host);
+      const host = args.length >= 2 ? (args[1] ?? "") : this.zk.host;
+      const badChroot = chrootError(host);
+      if (badChroot !== null) {
+        this.zk.close();
+        return { kind: "crash", trace: connectChrootCrash(badChroot) };
+      }
+      this.zk.connect(host);
     }
     if (!isAlive(this.zk.state())) {
       this.ctx.out("Not connected");

@@ -26,6 +26,7 @@ import { ClientWatches } from "./client-watches.js";
 import { packetBytes } from "./packet-size.js";
 import { ServerWatches } from "./server-watches.js";
 import { authInfoOrder, digestId, sessionAclHook, userOf } from "./session-auth.js";
+import { canonicalAddress, parseConnectString } from "../client/connect-string.js";
 
 export type StoreClientOptions = {
   readonly store: ZkStore;
@@ -97,7 +98,12 @@ export class StoreClient extends GatedClient implements ZkClientApi {
     this.serverChild.clear();
     this.watches.clear();
     this.authFailPending = false;
-    if (host !== this.opts.serverAddress) {
+    const parsed = parseConnectString(host);
+    const server = canonicalAddress(this.opts.serverAddress);
+    const reaches = parsed.addresses.length > 0 && parsed.addresses.every((a) => canonicalAddress(a) === server);
+    this.chroot = parsed.chroot;
+    if (!reaches || (parsed.chroot !== null && pathError(parsed.chroot) !== null)) {
+      this.chroot = null;
       this.current = "CONNECTING";
       this.sessionId = null;
       return;
@@ -156,7 +162,8 @@ export class StoreClient extends GatedClient implements ZkClientApi {
       if (t.manager === "data" && t.event === "NodeDeleted") viaData.add(t.path);
       else if (t.manager === "child" && t.event === "NodeDeleted" && viaData.has(t.path)) continue;
       if (!this.acl(t.acl, PERM.READ, t.path)) continue;
-      if (this.watches.materialize(t.event, t.path)) this.watcher({ state: "SyncConnected", type: t.event, path: t.path });
+      const clientPath = this.toClient(t.path);
+      if (this.watches.materialize(t.event, clientPath)) this.watcher({ state: "SyncConnected", type: t.event, path: clientPath });
     }
   }
 
@@ -167,21 +174,21 @@ export class StoreClient extends GatedClient implements ZkClientApi {
   create(path: string, data: Uint8Array | null, acl: readonly Acl[], flags: number, ttlMs: bigint): ZkResult<string> {
     const refused = this.createRefusal(path, data, acl, flags);
     if (refused !== null) return refused;
-    const outcome = this.write({ type: "create", path, data, acl, flags, ttlMs });
+    const outcome = this.write({ type: "create", path: this.toServer(path), data, acl, flags, ttlMs });
     if (outcome.error !== null) return keeperFailure(outcome.error.code, path);
-    return okResult(outcome.result.path ?? path);
+    return okResult(outcome.result.path === null ? path : this.toClient(outcome.result.path));
   }
 
   delete(path: string, version: number): ZkResult<null> {
-    return this.checked(path, () => this.writeResult(this.write({ type: "delete", path, version }), path));
+    return this.checked(path, () => this.writeResult(this.write({ type: "delete", path: this.toServer(path), version }), path));
   }
 
   setData(path: string, data: Uint8Array | null, version: number): ZkResult<Stat> {
     return this.checked(path, () => {
       if (this.overMaxBuffer(packetBytes(path, data, null, 4))) return keeperFailure(ERR.ConnectionLoss, path);
-      const outcome = this.write({ type: "setData", path, data, version });
+      const outcome = this.write({ type: "setData", path: this.toServer(path), data, version });
       if (outcome.error !== null) return keeperFailure(outcome.error.code, path);
-      return okResult(this.statAfterWrite(outcome, path));
+      return okResult(this.statAfterWrite(outcome, this.toServer(path)));
     });
   }
 
@@ -197,11 +204,15 @@ export class StoreClient extends GatedClient implements ZkClientApi {
   }
 
   getData(path: string, watch: boolean): ZkResult<{ data: Uint8Array | null; stat: Stat }> {
+    return this.readData(path, this.toServer(path), watch);
+  }
+
+  private readData(path: string, serverPath: string, watch: boolean): ZkResult<{ data: Uint8Array | null; stat: Stat }> {
     return this.checked(path, () => {
-      const r = getData(this.store.tree, path, this.acl);
+      const r = getData(this.store.tree, serverPath, this.acl);
       if (!r.ok) return this.failWith(r.error.code, path);
       if (watch) {
-        this.serverData.add(path, "STANDARD");
+        this.serverData.add(serverPath, "STANDARD");
         this.watches.data.add(path);
       }
       return okResult(r.value);
@@ -210,10 +221,10 @@ export class StoreClient extends GatedClient implements ZkClientApi {
 
   exists(path: string, watch: boolean): ZkResult<Stat | null> {
     return this.checked(path, () => {
-      const r = exists(this.store.tree, path, this.acl);
+      const r = exists(this.store.tree, this.toServer(path), this.acl);
       if (!r.ok) return this.failWith(r.error.code, path);
       if (watch) {
-        this.serverData.add(path, "STANDARD");
+        this.serverData.add(this.toServer(path), "STANDARD");
         (r.value === null ? this.watches.exist : this.watches.data).add(path);
       }
       return okResult(r.value);
@@ -222,10 +233,10 @@ export class StoreClient extends GatedClient implements ZkClientApi {
 
   getChildren(path: string, watch: boolean): ZkResult<{ children: readonly string[]; stat: Stat }> {
     return this.checked(path, () => {
-      const r = getChildren2(this.store.tree, path, this.acl);
+      const r = getChildren2(this.store.tree, this.toServer(path), this.acl);
       if (!r.ok) return this.failWith(r.error.code, path);
       if (watch) {
-        this.serverChild.add(path, "STANDARD");
+        this.serverChild.add(this.toServer(path), "STANDARD");
         this.watches.child.add(path);
       }
       return okResult(r.value);
@@ -234,11 +245,12 @@ export class StoreClient extends GatedClient implements ZkClientApi {
 
   getAllChildrenNumber(path: string): ZkResult<number> {
     return this.checked(path, () => {
-      const r = getAllChildrenNumber(this.store.tree, path, this.acl);
+      const r = getAllChildrenNumber(this.store.tree, this.toServer(path), this.acl);
       return r.ok ? okResult(r.value) : this.failWith(r.error.code, path);
     });
   }
 
+  /** `ZooKeeper.getEphemerals` sends the prefix as given: no chroot prepended (transcript 95). */
   getEphemerals(prefixPath: string | null): ZkResult<readonly string[]> {
     const prefix = prefixPath ?? "/";
     return this.checked(prefix, () => okResult(getEphemerals(this.store.tree, this.sessionId ?? 0n, prefix)));
@@ -246,7 +258,7 @@ export class StoreClient extends GatedClient implements ZkClientApi {
 
   getACL(path: string): ZkResult<{ acl: readonly Acl[]; stat: Stat }> {
     return this.checked(path, () => {
-      const r = getAcl(this.store.tree, path, this.acl);
+      const r = getAcl(this.store.tree, this.toServer(path), this.acl);
       return r.ok ? okResult(r.value) : this.failWith(r.error.code, path);
     });
   }
@@ -254,14 +266,14 @@ export class StoreClient extends GatedClient implements ZkClientApi {
   setACL(path: string, acl: readonly Acl[], version: number): ZkResult<Stat> {
     const refused = this.setAclRefusal(path, acl);
     if (refused !== null) return refused;
-    const outcome = this.write({ type: "setACL", path, acl, version });
+    const outcome = this.write({ type: "setACL", path: this.toServer(path), acl, version });
     if (outcome.error !== null) return keeperFailure(outcome.error.code, path);
-    return okResult(this.statAfterWrite(outcome, path));
+    return okResult(this.statAfterWrite(outcome, this.toServer(path)));
   }
 
-  /** `ZooKeeper.getConfig`: getData of /zookeeper/config. */
+  /** `ZooKeeper.getConfig`: getData of /zookeeper/config, never under the chroot. */
   getConfig(watch: boolean): ZkResult<{ data: Uint8Array | null; stat: Stat }> {
-    return this.getData("/zookeeper/config", watch);
+    return this.readData("/zookeeper/config", "/zookeeper/config", watch);
   }
 
   /**
@@ -272,13 +284,13 @@ export class StoreClient extends GatedClient implements ZkClientApi {
     if (ops.some((o) => pathError(o.path) !== null)) return keeperFailure(ERR.BadArguments, null);
     const gated = this.gate(null);
     if (gated !== null) return gated;
-    return this.writeResult(this.write({ type: "multi", ops }), null);
+    return this.writeResult(this.write({ type: "multi", ops: ops.map((o) => ({ ...o, path: this.toServer(o.path) })) }), null);
   }
 
   addWatch(path: string, mode: AddWatchMode): ZkResult<null> {
     return this.checked(path, () => {
-      this.serverData.add(path, mode);
-      this.serverChild.add(path, mode);
+      this.serverData.add(this.toServer(path), mode);
+      this.serverChild.add(this.toServer(path), mode);
       (mode === "PERSISTENT" ? this.watches.persistent : this.watches.persistentRecursive).add(path);
       return okResult(null);
     });
@@ -292,8 +304,8 @@ export class StoreClient extends GatedClient implements ZkClientApi {
    */
   removeAllWatches(path: string, type: WatcherType, local: boolean): ZkResult<null> {
     return this.checked(path, () => {
-      const child = type !== "Data" && this.serverChild.remove(path);
-      const data = type !== "Children" && this.serverData.remove(path);
+      const child = type !== "Data" && this.serverChild.remove(this.toServer(path));
+      const data = type !== "Children" && this.serverData.remove(this.toServer(path));
       const rc = child || data ? 0 : ERR.NoWatcher;
       if (!this.watches.contains(path, type)) return keeperFailure(ERR.NoWatcher, path);
       if (rc !== 0 && !local) return keeperFailure(ERR.NoWatcher, path);

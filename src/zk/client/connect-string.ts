@@ -1,3 +1,5 @@
+import { pathError } from "../path.js";
+
 /** `ConnectStringParser.DEFAULT_PORT`: a host without a port means 2181. */
 export const DEFAULT_CLIENT_PORT = 2181;
 
@@ -28,4 +30,22 @@ export function parseConnectString(text: string): ConnectString {
       return h;
     });
   return { addresses, chroot: chrootText.length > 1 ? chrootText : null };
+}
+
+/**
+ * An address as the resolver sees it: `localhost` names the loopback address, so `localhost:P` and
+ * `127.0.0.1:P` reach the same server (the real zkCli's `connect localhost:21801`, transcript 95).
+ */
+export function canonicalAddress(address: string): string {
+  return address.startsWith("localhost:") ? `127.0.0.1:${address.slice("localhost:".length)}` : address;
+}
+
+/**
+ * The IllegalArgumentException message `ConnectStringParser` throws for the chroot suffix
+ * (PathUtils.validatePath; `/` alone is no chroot), or null when it is acceptable.
+ */
+export function chrootError(connectString: string): string | null {
+  const slash = connectString.indexOf("/");
+  if (slash < 0 || connectString.length - slash === 1) return null;
+  return pathError(connectString.slice(slash));
 }

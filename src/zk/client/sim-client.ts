@@ -27,7 +27,7 @@ import { fromWire, toWire } from "../server/wire.js";
 import type { Stat } from "../stat.js";
 import type { WriteRequest } from "../validate.js";
 import type { ClientInput } from "./client-node.js";
-import { parseConnectString } from "./connect-string.js";
+import { canonicalAddress, parseConnectString } from "./connect-string.js";
 
 export type SimClientOptions = {
   readonly world: World;
@@ -123,9 +123,11 @@ export class SimClient extends GatedClient implements ZkClientApi {
           if (r.reply.err === 0 && BigInt(r.reply.zxid) > this.lastZxid) this.lastZxid = BigInt(r.reply.zxid);
           if (r.xid === xid) mine = r.reply;
           break;
-        case "watch":
-          if (this.watches.materialize(r.event, r.path)) this.event("SyncConnected", r.event, r.path);
+        case "watch": {
+          const clientPath = this.toClient(r.path);
+          if (this.watches.materialize(r.event, clientPath)) this.event("SyncConnected", r.event, clientPath);
           break;
+        }
         case "state":
           this.onState(r.state);
           break;
@@ -154,11 +156,11 @@ export class SimClient extends GatedClient implements ZkClientApi {
     const op: ClientOp = {
       op: "setWatches",
       relativeZxid: this.lastZxid,
-      data: [...w.data],
-      exist: [...w.exist],
-      child: [...w.child],
-      persistent: [...w.persistent],
-      persistentRecursive: [...w.persistentRecursive],
+      data: [...w.data].map((p) => this.toServer(p)),
+      exist: [...w.exist].map((p) => this.toServer(p)),
+      child: [...w.child].map((p) => this.toServer(p)),
+      persistent: [...w.persistent].map((p) => this.toServer(p)),
+      persistentRecursive: [...w.persistentRecursive].map((p) => this.toServer(p)),
     };
     this.input({ type: "request", xid: this.nextXid++, body: toWire(op) });
   }
@@ -187,17 +189,26 @@ export class SimClient extends GatedClient implements ZkClientApi {
   }
 
   /**
-   * The server nodes a connect string names, in its order (null where nothing answers). A chroot
-   * suffix is not supported: such a connect string reaches no server.
+   * The server nodes a connect string names, in its order (null where nothing answers); sets the
+   * chroot (an invalid one, which makes the real constructor throw, reaches no server).
    */
   private serversOf(host: string): (NodeId | null)[] {
     const parsed = parseConnectString(host);
-    const raw = host
+    const slash = host.indexOf("/");
+    const raw = (slash >= 0 ? host.slice(0, slash) : host)
       .split(",")
       .map((h) => h.trim())
       .filter((h) => h !== "");
-    if (parsed.chroot !== null || parsed.addresses.length === 0) return [null];
-    return parsed.addresses.map((a, i) => this.opts.servers.get(raw[i] ?? a) ?? this.opts.servers.get(a) ?? null);
+    this.chroot = parsed.chroot;
+    if (parsed.addresses.length === 0 || (parsed.chroot !== null && pathError(parsed.chroot) !== null)) {
+      this.chroot = null;
+      return [null];
+    }
+    const byAddress = (a: string): NodeId | null => {
+      for (const [address, node] of this.opts.servers) if (canonicalAddress(address) === canonicalAddress(a)) return node;
+      return null;
+    };
+    return parsed.addresses.map((a, i) => this.opts.servers.get(raw[i] ?? a) ?? this.opts.servers.get(a) ?? byAddress(a));
   }
 
   connect(host: string): void {
@@ -236,23 +247,30 @@ export class SimClient extends GatedClient implements ZkClientApi {
   create(path: string, data: Uint8Array | null, acl: readonly Acl[], flags: number, ttlMs: bigint): ZkResult<string> {
     const refused = this.createRefusal(path, data, acl, flags);
     if (refused !== null) return refused;
-    return this.write({ type: "create", path, data, acl, flags, ttlMs }, path, (b) => (b as string | null) ?? path);
+    return this.write({ type: "create", path: this.toServer(path), data, acl, flags, ttlMs }, path, (b) => {
+      const created = b as string | null;
+      return created === null ? path : this.toClient(created);
+    });
   }
 
   delete(path: string, version: number): ZkResult<null> {
-    return this.checked(path, () => this.write({ type: "delete", path, version }, path, () => null));
+    return this.checked(path, () => this.write({ type: "delete", path: this.toServer(path), version }, path, () => null));
   }
 
   setData(path: string, data: Uint8Array | null, version: number): ZkResult<Stat> {
     return this.checked(path, () => {
       if (this.overMaxBuffer(packetBytes(path, data, null, 4))) return keeperFailure(ERR.ConnectionLoss, path);
-      return this.write({ type: "setData", path, data, version }, path, (b) => fromWire<Stat>(b));
+      return this.write({ type: "setData", path: this.toServer(path), data, version }, path, (b) => fromWire<Stat>(b));
     });
   }
 
   getData(path: string, watch: boolean): ZkResult<{ data: Uint8Array | null; stat: Stat }> {
+    return this.readData(path, this.toServer(path), watch);
+  }
+
+  private readData(path: string, serverPath: string, watch: boolean): ZkResult<{ data: Uint8Array | null; stat: Stat }> {
     return this.checked(path, () =>
-      this.request({ op: "getData", path, watch }, path, (b) => {
+      this.request({ op: "getData", path: serverPath, watch }, path, (b) => {
         if (watch) this.watches.data.add(path);
         return fromWire<{ data: Uint8Array | null; stat: Stat }>(b);
       }),
@@ -261,7 +279,7 @@ export class SimClient extends GatedClient implements ZkClientApi {
 
   exists(path: string, watch: boolean): ZkResult<Stat | null> {
     return this.checked(path, () =>
-      this.request({ op: "exists", path, watch }, path, (b) => {
+      this.request({ op: "exists", path: this.toServer(path), watch }, path, (b) => {
         const stat = fromWire<Stat | null>(b);
         if (watch) (stat === null ? this.watches.exist : this.watches.data).add(path);
         return stat;
@@ -271,7 +289,7 @@ export class SimClient extends GatedClient implements ZkClientApi {
 
   getChildren(path: string, watch: boolean): ZkResult<{ children: readonly string[]; stat: Stat }> {
     return this.checked(path, () =>
-      this.request({ op: "getChildren", path, watch }, path, (b) => {
+      this.request({ op: "getChildren", path: this.toServer(path), watch }, path, (b) => {
         if (watch) this.watches.child.add(path);
         return fromWire<{ children: readonly string[]; stat: Stat }>(b);
       }),
@@ -279,27 +297,28 @@ export class SimClient extends GatedClient implements ZkClientApi {
   }
 
   getAllChildrenNumber(path: string): ZkResult<number> {
-    return this.checked(path, () => this.request({ op: "getAllChildrenNumber", path }, path, (b) => b as number));
+    return this.checked(path, () => this.request({ op: "getAllChildrenNumber", path: this.toServer(path) }, path, (b) => b as number));
   }
 
+  /** `ZooKeeper.getEphemerals` sends the prefix as given: no chroot prepended. */
   getEphemerals(prefixPath: string | null): ZkResult<readonly string[]> {
     const prefix = prefixPath ?? "/";
     return this.checked(prefix, () => this.request({ op: "getEphemerals", path: prefix }, prefix, (b) => b as string[]));
   }
 
   getACL(path: string): ZkResult<{ acl: readonly Acl[]; stat: Stat }> {
-    return this.checked(path, () => this.request({ op: "getACL", path }, path, (b) => fromWire<{ acl: readonly Acl[]; stat: Stat }>(b)));
+    return this.checked(path, () => this.request({ op: "getACL", path: this.toServer(path) }, path, (b) => fromWire<{ acl: readonly Acl[]; stat: Stat }>(b)));
   }
 
   setACL(path: string, acl: readonly Acl[], version: number): ZkResult<Stat> {
     const refused = this.setAclRefusal(path, acl);
     if (refused !== null) return refused;
-    return this.write({ type: "setACL", path, acl, version }, path, (b) => fromWire<Stat>(b));
+    return this.write({ type: "setACL", path: this.toServer(path), acl, version }, path, (b) => fromWire<Stat>(b));
   }
 
-  /** `ZooKeeper.getConfig`: getData of /zookeeper/config. */
+  /** `ZooKeeper.getConfig`: getData of /zookeeper/config, never under the chroot. */
   getConfig(watch: boolean): ZkResult<{ data: Uint8Array | null; stat: Stat }> {
-    return this.getData("/zookeeper/config", watch);
+    return this.readData("/zookeeper/config", "/zookeeper/config", watch);
   }
 
   /** deleteall's async multi: an invalid path fails the batch with BadArguments before sending. */
@@ -309,12 +328,12 @@ export class SimClient extends GatedClient implements ZkClientApi {
     if (ops.length === 0) return okResult(null);
     const gated = this.gate(null);
     if (gated !== null) return gated;
-    return this.write({ type: "multi", ops }, null, () => null);
+    return this.write({ type: "multi", ops: ops.map((o) => ({ ...o, path: this.toServer(o.path) })) }, null, () => null);
   }
 
   addWatch(path: string, mode: AddWatchMode): ZkResult<null> {
     return this.checked(path, () =>
-      this.request({ op: "addWatch", path, mode }, path, () => {
+      this.request({ op: "addWatch", path: this.toServer(path), mode }, path, () => {
         (mode === "PERSISTENT" ? this.watches.persistent : this.watches.persistentRecursive).add(path);
         return null;
       }),
@@ -324,7 +343,7 @@ export class SimClient extends GatedClient implements ZkClientApi {
   /** removeWatches: the server drops its entries first, then the client checks its own (see StoreClient). */
   removeAllWatches(path: string, type: WatcherType, local: boolean): ZkResult<null> {
     return this.checked(path, () => {
-      const r = this.call({ op: "removeWatches", path, type });
+      const r = this.call({ op: "removeWatches", path: this.toServer(path), type });
       if (r.err !== 0 && r.err !== ERR.NoWatcher) return keeperFailure(r.err as ErrCode, path);
       if (!this.watches.contains(path, type)) return keeperFailure(ERR.NoWatcher, path);
       if (r.err !== 0 && !local) return keeperFailure(ERR.NoWatcher, path);
@@ -341,7 +360,7 @@ export class SimClient extends GatedClient implements ZkClientApi {
   }
 
   sync(path: string): ZkResult<number> {
-    return this.checked(path, () => this.request({ op: "sync", path }, path, () => 0));
+    return this.checked(path, () => this.request({ op: "sync", path: this.toServer(path) }, path, () => 0));
   }
 
   /** Fire and forget for the caller: a refusal is an AuthFailed event now and AuthFailed next request. */
