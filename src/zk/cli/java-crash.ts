@@ -46,15 +46,21 @@ function pathUtilsLine(message: string): number {
   return 91;
 }
 
-export const addWatchPathCrash = (message: string): string[] => [
+/** PathUtils.validatePath's IllegalArgumentException, thrown up through `frames`. */
+const validatePathCrash = (message: string, frames: readonly string[]): string[] => [
   `Exception in thread "main" java.lang.IllegalArgumentException: ${message}`,
   `\tat org.apache.zookeeper.common.PathUtils.validatePath(PathUtils.java:${pathUtilsLine(message)})`,
+  ...frames,
+];
+
+export const addWatchPathCrash = (message: string): string[] =>
+  validatePathCrash(message, [
   "\tat org.apache.zookeeper.ZooKeeper.addWatch(ZooKeeper.java:2808)",
   "\tat org.apache.zookeeper.ZooKeeper.addWatch(ZooKeeper.java:2840)",
   "\tat org.apache.zookeeper.cli.AddWatchCommand.exec(AddWatchCommand.java:77)",
   EXEC_FRAME,
   ...MAIN_FRAMES,
-];
+  ]);
 
 /** `new StatsTrack(byte[])` of a quota node without a value (`ListQuotaCommand.listQuota`, 3.8.0 lines). */
 export const listQuotaIndexCrash = (index: number, length: number, statNode: boolean): string[] => [
@@ -71,9 +77,8 @@ export const listQuotaIndexCrash = (index: number, length: number, statNode: boo
  * `connect` with an invalid chroot: ZooKeeperMain.connectToZK has closed the old session, then the new
  * ZooKeeperAdmin's ConnectStringParser throws.
  */
-export const connectChrootCrash = (message: string): string[] => [
-  `Exception in thread "main" java.lang.IllegalArgumentException: ${message}`,
-  `\tat org.apache.zookeeper.common.PathUtils.validatePath(PathUtils.java:${pathUtilsLine(message)})`,
+export const connectChrootCrash = (message: string): string[] =>
+  validatePathCrash(message, [
   "\tat org.apache.zookeeper.client.ConnectStringParser.<init>(ConnectStringParser.java:61)",
   "\tat org.apache.zookeeper.ZooKeeper.createDefaultHostProvider(ZooKeeper.java:1135)",
   "\tat org.apache.zookeeper.ZooKeeper.<init>(ZooKeeper.java:802)",
@@ -81,4 +86,4 @@ export const connectChrootCrash = (message: string): string[] => [
   "\tat org.apache.zookeeper.ZooKeeperMain.connectToZK(ZooKeeperMain.java:281)",
   "\tat org.apache.zookeeper.ZooKeeperMain.processZKCmd(ZooKeeperMain.java:422)",
   ...MAIN_FRAMES,
-];
+  ]);
