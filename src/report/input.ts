@@ -1,5 +1,6 @@
 /** What a report is made of: a finished run, what was watched during it, and how it was made. */
 import type { ScenarioRunResult } from "../scenario/run.js";
+import type { TreeEntry } from "../zk/server/tree-dump.js";
 import type { ClientOps } from "./client-ops.js";
 import type { Roles } from "./roles.js";
 import type { Timeline } from "./timeline.js";
@@ -15,15 +16,8 @@ export interface Charts {
   readonly traffic: Traffic;
 }
 
-/** One znode as a server holds it at the end (plain data; `src/zk/server/tree-dump.ts` makes it). */
-export interface TreeEntry {
-  readonly path: string;
-  readonly data: string | null;
-  readonly version: number;
-  readonly czxid: string;
-  readonly mzxid: string;
-  readonly ephemeralOwner: string | null;
-}
+/** One znode as a server holds it at the end (plain data, made by `src/zk/server/tree-dump.ts`). */
+export type { TreeEntry };
 
 export interface ServerTree {
   readonly node: string;

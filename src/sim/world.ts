@@ -592,8 +592,9 @@ export class World {
     const w = this.writer;
     if (w !== null) {
       const t = this.time;
-      const ch = channel === MAIN ? "" : `"ch":${JSON.stringify(channel)},`;
-      const line = w.linesOff ? "" : `{"t":${t},"type":"send",${ch}"from":"${p.id}","id":${id},"msg":${fastJson(msg)},"to":"${to}"}`;
+      const line = w.linesOff
+        ? ""
+        : `{"t":${t},"type":"send",${channel === MAIN ? "" : `"ch":${JSON.stringify(channel)},`}"from":"${p.id}","id":${id},"msg":${fastJson(msg)},"to":"${to}"}`;
       w.writeBuilt(line, (): TraceEvent =>
         channel === MAIN ? { t, type: "send", from: p.id, to, id, msg } : { t, type: "send", from: p.id, to, id, ch: channel, msg },
       );

@@ -2,6 +2,7 @@ import { aclHookFor, PERM, type Acl, type AclHook } from "./acl.js";
 import type { DataTree } from "./datatree.js";
 import { ERR, zkError, type ZkError } from "./errors.js";
 import type { Stat } from "./stat.js";
+import { javaTrim } from "./java-string.js";
 
 /**
  * Read requests as FinalRequestProcessor answers them from the local tree: NoNode first, then the
@@ -70,14 +71,6 @@ export function getEphemerals(tree: DataTree, sessionId: bigint, prefixPath: str
   return all.filter((p) => p.startsWith(prefixPath ?? ""));
 }
 
-/** Java String.trim: strips code units <= U+0020 at both ends. */
-function javaTrim(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && s.charCodeAt(a) <= 0x20) a++;
-  while (b > a && s.charCodeAt(b - 1) <= 0x20) b--;
-  return s.slice(a, b);
-}
 
 /**
  * getACL: NoNode, then READ or ADMIN. Without ADMIN, digest ids come back as `user:x`

@@ -5,7 +5,7 @@ import type { ZkDb } from "../server/zkdb.js";
 import type { QuorumConfig } from "./config.js";
 import type { FleMessage } from "./fle-messages.js";
 import type { ZabPacket } from "./packets.js";
-import type { ZabDisk } from "./zab-disk.js";
+import type { ACCEPTED_EPOCH, CURRENT_EPOCH, ZabDisk } from "./zab-disk.js";
 
 /** Everything a quorum peer's node receives: client traffic, election notifications, Zab packets. */
 export type PeerMessage = ZkMessage | FleMessage | ZabPacket;
@@ -26,8 +26,14 @@ export interface PeerHost {
   readonly cfg: QuorumConfig;
   readonly db: ZkDb;
   readonly disk: ZabDisk;
-  acceptedEpoch: number;
-  currentEpoch: number;
+  readonly acceptedEpoch: number;
+  readonly currentEpoch: number;
+  /**
+   * `QuorumPeer.setAcceptedEpoch` / `setCurrentEpoch`: the field moves with the file write (the
+   * real peer does both in one call, so nothing runs between); `then` runs once the file is
+   * durable. A role that ends before then must not leave the field behind the disk.
+   */
+  setEpoch(ctx: PeerCtx, file: typeof ACCEPTED_EPOCH | typeof CURRENT_EPOCH, epoch: number, then: () => void): void;
   /** True between a SNAP's arrival and NEWLEADER's snapshot (ZOOKEEPER-3642: distrust the DB). */
   snapInProgress: boolean;
   readonly core: ServingCore | null;

@@ -185,10 +185,7 @@ export class Leader implements WritePath {
     if (!this.connecting.has(this.peer.sid) || !isQuorum(this.peer.cfg, this.connecting)) return;
     e.fixed = true;
     const epoch = e.proposed;
-    // The field moves with the write (QuorumPeer.setAcceptedEpoch writes the file, then sets it, in
-    // one call): a role that ends before the write is durable must not leave it behind the disk.
-    this.peer.acceptedEpoch = epoch;
-    this.peer.disk.writeEpoch(ctx, ACCEPTED_EPOCH, epoch, () => {
+    this.peer.setEpoch(ctx, ACCEPTED_EPOCH, epoch, () => {
       if (this.ended) return;
       for (const h of this.handlers.values()) if (h.stage === "epoch") this.send(ctx, h, { type: "LEADERINFO", epoch });
       // The leader's own epoch ack (`waitForEpochAck(self.getId(), leaderStateSummary)`).
@@ -221,8 +218,7 @@ export class Leader implements WritePath {
     if (this.epochs.established || !this.electing.has(me.sid) || !isQuorum(me.cfg, this.electing)) return;
     this.epochs.established = true;
     const epoch = this.epochs.proposed;
-    me.currentEpoch = epoch;
-    me.disk.writeEpoch(ctx, CURRENT_EPOCH, epoch, () => {
+    me.setEpoch(ctx, CURRENT_EPOCH, epoch, () => {
       if (this.ended) return;
       ctx.trace({ type: "zab-established", epoch, quorum: [...this.electing].sort((a, b) => a - b) });
       me.setPhase(ctx, "SYNCHRONIZATION");

@@ -238,11 +238,9 @@ export class Learner implements WritePath {
     const ack = (currentEpoch: number): void => this.send(ctx, { type: "ACKEPOCH", lastZxid: hex(p.db.lastZxid), currentEpoch });
     if (epoch > p.acceptedEpoch) {
       this.block();
-      // Set with the write, as setAcceptedEpoch does in one call: were the field set only when the
-      // write is durable, a learner that ends first would leave it behind the disk, and this peer,
-      // leading next, would propose an epoch below the one it accepted (fuzz seed 6881).
-      p.acceptedEpoch = epoch;
-      p.disk.writeEpoch(ctx, ACCEPTED_EPOCH, epoch, () => {
+      // Were the field set only once the write is durable, a learner that ends first would leave it
+      // behind the disk, and this peer, leading next, would propose a lower epoch (fuzz seed 6881).
+      p.setEpoch(ctx, ACCEPTED_EPOCH, epoch, () => {
         if (this.ended) return;
         ack(p.currentEpoch);
         this.unblock(ctx);
@@ -308,8 +306,7 @@ export class Learner implements WritePath {
       this.notCommitted = [];
       p.disk.whenSynced(ctx, () => {
         if (this.ended) return;
-        p.currentEpoch = this.newEpoch;
-        p.disk.writeEpoch(ctx, CURRENT_EPOCH, this.newEpoch, () => {
+        p.setEpoch(ctx, CURRENT_EPOCH, this.newEpoch, () => {
           if (this.ended) return;
           p.snapInProgress = false;
           this.stage = "newleader";

@@ -219,6 +219,12 @@ export class QuorumPeer implements Node<PeerMessage, PeerInput>, PeerHost {
     ctx.trace({ type: "zk-4lw", word: input.word, answer: this.fourLetterWord(ctx, input.word) });
   }
 
+  setEpoch(ctx: PeerCtx, file: typeof ACCEPTED_EPOCH | typeof CURRENT_EPOCH, epoch: number, then: () => void): void {
+    if (file === ACCEPTED_EPOCH) this.acceptedEpoch = epoch;
+    else this.currentEpoch = epoch;
+    this.disk.writeEpoch(ctx, file, epoch, then);
+  }
+
   private fourLetterWord(ctx: PeerCtx, word: string): string {
     // Outside broadcast the peer has no running ZooKeeperServer: most words say it is not serving.
     if (this.core === null) return fourLetterWordNotServing(word, this.cfg.serving.fourLetterWordWhitelist);

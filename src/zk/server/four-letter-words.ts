@@ -8,6 +8,7 @@ import type { ExpiryQueue } from "./expiry-queue.js";
 import { ADVANCED_SUMMARY_STATS, BASIC_SUMMARY_STATS, MNTR_GAUGES, MNTR_METRICS, MNTR_SUMMARY_SETS } from "./mntr-keys.js";
 import type { StandaloneConfig } from "./standalone-server.js";
 import { hex } from "./wire.js";
+import { javaTrim } from "../java-string.js";
 
 /** What the four-letter words report, taken from the server at the moment the word arrives. */
 export type ServerSnapshot = {
@@ -179,14 +180,6 @@ export const KNOWN_FOUR_LETTER_WORDS: readonly string[] = Object.freeze([
   "hash",
 ]);
 
-/** Java's `String.trim`: drops every char <= U+0020 at both ends. */
-function javaTrim(s: string): string {
-  let a = 0;
-  let b = s.length;
-  while (a < b && s.charCodeAt(a) <= 0x20) a++;
-  while (b > a && s.charCodeAt(b - 1) <= 0x20) b--;
-  return s.slice(a, b);
-}
 
 /**
  * `FourLetterCommands.isEnabled`: the whitelist split at commas, each entry trimmed, empty ones
